@@ -1,0 +1,38 @@
+package io.github.ephemeralcredentials.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ephemeral-credentials}: the root command. Subcommands are thin: each turns its arguments into one core call. */
+@Command(name = "ephemeral-credentials",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Trade a CI job's OIDC token, under a trust policy, for scoped credentials that expire in minutes.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs without exiting the JVM, for tests and embedding. */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ephemeral-credentials " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

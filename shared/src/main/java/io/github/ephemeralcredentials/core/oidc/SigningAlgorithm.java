@@ -1,0 +1,43 @@
+package io.github.ephemeralcredentials.core.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.util.UUID;
+
+/** The key types our issuer can sign with: RSA-2048 (what every relying party accepts) or EC P-256. */
+public enum SigningAlgorithm {
+    RS256(JWSAlgorithm.RS256),
+    ES256(JWSAlgorithm.ES256);
+
+    private final JWSAlgorithm jws;
+
+    SigningAlgorithm(JWSAlgorithm jws) {
+        this.jws = jws;
+    }
+
+    public JWSAlgorithm jws() {
+        return jws;
+    }
+
+    /** A fresh private key with a random {@code kid}, marked for signatures with this algorithm. */
+    public JWK generate() {
+        String kid = UUID.randomUUID().toString();
+        try {
+            return switch (this) {
+                case RS256 -> new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
+                case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
+            };
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the JDK could not generate a " + this + " key", e);
+        }
+    }
+
+    public static SigningAlgorithm of(JWK key) {
+        return key.getAlgorithm() != null && key.getAlgorithm().getName().equals("ES256") ? ES256 : RS256;
+    }
+}

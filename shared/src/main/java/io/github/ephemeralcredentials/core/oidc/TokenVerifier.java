@@ -1,0 +1,274 @@
+package io.github.ephemeralcredentials.core.oidc;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.github.ephemeralcredentials.core.oidc.OidcException.Reason;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies compact JWTs from one issuer for one audience. Immutable and thread-safe; build one per
+ * (issuer, audience) and share it.
+ *
+ * <p>Keys come only from the issuer's own JWKS (via discovery): {@code jku}, {@code x5u}, {@code jwk} and
+ * {@code x5c} headers are never used as key sources, so a token cannot bring the key that verifies it.
+ */
+public final class TokenVerifier {
+
+    /** Public-key algorithms only: an HMAC "verified" with a public key is the classic confusion attack. */
+    public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,
+            JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA);
+
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
+    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+
+    private final String issuer;
+    private final String audience;
+    private final Set<JWSAlgorithm> algorithms;
+    private final Duration clockSkew;
+    private final Duration maxTokenAge;
+    private final JwksCache jwks;
+    private final Clock clock;
+
+    private TokenVerifier(Builder b) {
+        this.issuer = Objects.requireNonNull(b.issuer, "issuer");
+        this.audience = Objects.requireNonNull(b.audience, "audience");
+        this.algorithms = Set.copyOf(b.algorithms);
+        this.clockSkew = b.clockSkew;
+        this.maxTokenAge = b.maxTokenAge;
+        this.jwks = Objects.requireNonNull(b.jwks, "jwks");
+        this.clock = b.clock;
+        for (JWSAlgorithm alg : algorithms) {
+            if (!DEFAULT_ALGORITHMS.contains(alg)) {
+                throw new IllegalArgumentException("algorithm " + alg + " cannot be allowed; choose from "
+                        + names(DEFAULT_ALGORITHMS));
+            }
+        }
+    }
+
+    public static Builder builder(String issuer, String audience, JwksCache jwks) {
+        return new Builder(issuer, audience, jwks);
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public String audience() {
+        return audience;
+    }
+
+    /**
+     * @return the verified claims
+     * @throws OidcException with the reason the token was refused
+     */
+    public Claims verify(String token) {
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (!algorithms.contains(alg)) {
+            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token algorithm '" + alg
+                    + "' is not allowed; allowed: " + names(algorithms));
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new OidcException(Reason.UNSUPPORTED_CRITICAL_HEADER, "token marks header parameters "
+                    + header.getCriticalParams() + " as critical; this verifier implements none of them");
+        }
+        JWTClaimsSet claimsSet;
+        try {
+            claimsSet = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new OidcException(Reason.MALFORMED, "token payload is not a JSON object of claims: " + e.getMessage(), e);
+        }
+        Claims claims = Claims.of(claimsSet.toJSONObject());
+        checkIssuer(claims);
+        checkSignature(jwt, header, alg);
+        checkTimes(claims);
+        checkAudience(claims);
+        return claims;
+    }
+
+    private static SignedJWT parse(String token) {
+        if (token == null || token.isBlank()) {
+            throw new OidcException(Reason.MALFORMED, "no token was given");
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new OidcException(Reason.TOO_LARGE, "token is " + token.length() + " characters; at most "
+                    + MAX_TOKEN_CHARS + " are accepted");
+        }
+        String trimmed = token.strip();
+        long dots = trimmed.chars().filter(c -> c == '.').count();
+        if (dots != 2 && dots != 4) {
+            throw new OidcException(Reason.MALFORMED, "a signed JWT has three dot-separated parts; this token has "
+                    + (dots + 1));
+        }
+        JWT parsed;
+        try {
+            parsed = JWTParser.parse(trimmed);
+        } catch (ParseException e) {
+            throw new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: " + e.getMessage(), e);
+        }
+        if (parsed instanceof PlainJWT) {
+            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is unsigned (alg 'none'); only signed tokens are accepted");
+        }
+        if (parsed instanceof EncryptedJWT) {
+            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is encrypted (JWE); only signed tokens (JWS) are accepted");
+        }
+        return (SignedJWT) parsed;
+    }
+
+    private void checkIssuer(Claims claims) {
+        String presented = claims.issuer();
+        if (presented == null) {
+            throw new OidcException(Reason.MISSING_CLAIM, "token has no 'iss' claim; expected '" + issuer + "'");
+        }
+        if (!issuer.equals(presented)) {
+            throw new OidcException(Reason.BAD_ISSUER, "token issuer '" + presented + "' is not the expected issuer '"
+                    + issuer + "' (compared exactly, including scheme, case and any trailing slash)");
+        }
+    }
+
+    private void checkSignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg) {
+        String kid = header.getKeyID();
+        List<JWK> candidates = jwks.candidates(issuer, kid, alg);
+        if (candidates.isEmpty()) {
+            throw new OidcException(Reason.UNKNOWN_KEY, kid == null
+                    ? "token has no 'kid' and the issuer's JWKS has no " + alg + " signing key"
+                    : "token key id '" + kid + "' is not in the JWKS of '" + issuer
+                    + "' (after a refetch); the token was not signed by this issuer or its key was retired");
+        }
+        for (JWK candidate : candidates) {
+            if (verifies(jwt, header, candidate)) {
+                return;
+            }
+        }
+        throw new OidcException(Reason.BAD_SIGNATURE, "token signature does not verify with key '"
+                + candidates.get(0).getKeyID() + "' of '" + issuer + "'; the token was altered or forged");
+    }
+
+    private static boolean verifies(SignedJWT jwt, JWSHeader header, JWK jwk) {
+        try {
+            // Nimbus cannot export an OKP key as a JDK PublicKey, so Ed25519 gets its own verifier.
+            JWSVerifier verifier = jwk instanceof OctetKeyPair okp
+                    ? new Ed25519Verifier(okp.toPublicJWK())
+                    : VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) jwk).toPublicKey());
+            return jwt.verify(verifier);
+        } catch (JOSEException e) {
+            // A key of the wrong type or size for the algorithm cannot have made this signature.
+            return false;
+        }
+    }
+
+    private void checkTimes(Claims claims) {
+        Instant now = clock.instant();
+        Instant exp = claims.expiresAt().orElseThrow(() ->
+                new OidcException(Reason.MISSING_CLAIM, "token has no 'exp' claim; tokens without expiry are refused"));
+        if (now.isAfter(exp.plus(clockSkew))) {
+            throw new OidcException(Reason.EXPIRED, "token expired at " + exp + " (now " + now + ", allowed clock skew "
+                    + clockSkew.toSeconds() + " s); request a fresh token");
+        }
+        claims.notBefore().ifPresent(nbf -> {
+            if (now.plus(clockSkew).isBefore(nbf)) {
+                throw new OidcException(Reason.NOT_YET_VALID, "token is not valid before " + nbf + " (now " + now
+                        + ", allowed clock skew " + clockSkew.toSeconds() + " s); check the clocks of issuer and verifier");
+            }
+        });
+        claims.issuedAt().ifPresent(iat -> {
+            if (now.plus(clockSkew).isBefore(iat)) {
+                throw new OidcException(Reason.ISSUED_IN_FUTURE, "token claims to be issued at " + iat + ", after now ("
+                        + now + ") plus the allowed clock skew; check the clocks of issuer and verifier");
+            }
+        });
+        if (maxTokenAge != null) {
+            Instant iat = claims.issuedAt().orElseThrow(() -> new OidcException(Reason.MISSING_CLAIM,
+                    "token has no 'iat' claim, but a maximum token age of " + maxTokenAge.toSeconds() + " s is configured"));
+            if (now.isAfter(iat.plus(maxTokenAge).plus(clockSkew))) {
+                throw new OidcException(Reason.TOO_OLD, "token was issued at " + iat + ", more than the allowed "
+                        + maxTokenAge.toSeconds() + " s ago (now " + now + "); request a fresh token");
+            }
+        }
+    }
+
+    private void checkAudience(Claims claims) {
+        List<String> presented = claims.audience();
+        if (presented.isEmpty()) {
+            throw new OidcException(Reason.BAD_AUDIENCE, "token has no 'aud' claim; expected '" + audience
+                    + "'. Request the token with that audience");
+        }
+        if (!presented.contains(audience)) {
+            throw new OidcException(Reason.BAD_AUDIENCE, "token audience " + presented + " does not contain the expected '"
+                    + audience + "'. Request the token with that audience");
+        }
+    }
+
+    private static String names(Set<JWSAlgorithm> algs) {
+        return algs.stream().map(JWSAlgorithm::getName).sorted().collect(Collectors.joining(", "));
+    }
+
+    public static final class Builder {
+        private final String issuer;
+        private final String audience;
+        private final JwksCache jwks;
+        private Set<JWSAlgorithm> algorithms = DEFAULT_ALGORITHMS;
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private Duration maxTokenAge;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String issuer, String audience, JwksCache jwks) {
+            this.issuer = issuer;
+            this.audience = audience;
+            this.jwks = jwks;
+        }
+
+        public Builder algorithms(Set<JWSAlgorithm> algorithms) {
+            this.algorithms = new LinkedHashSet<>(algorithms);
+            return this;
+        }
+
+        public Builder clockSkew(Duration clockSkew) {
+            if (clockSkew.isNegative()) {
+                throw new IllegalArgumentException("clock skew must not be negative");
+            }
+            this.clockSkew = clockSkew;
+            return this;
+        }
+
+        /** Refuse tokens issued longer ago than this, even if not yet expired. {@code null} for no limit. */
+        public Builder maxTokenAge(Duration maxTokenAge) {
+            this.maxTokenAge = maxTokenAge;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public TokenVerifier build() {
+            return new TokenVerifier(this);
+        }
+    }
+}
