@@ -1,0 +1,139 @@
+package io.github.ephemeralcredentials.core.provider;
+
+import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A profile's parameters (or scope) as written in the policy file, read with errors that name the provider and the
+ * parameter, so an administrator can fix the file without reading our code.
+ */
+public final class Parameters {
+
+    private final String provider;
+    private final String what;
+    private final Map<String, Object> values;
+
+    private Parameters(String provider, String what, Map<String, Object> values) {
+        this.provider = provider;
+        this.what = what;
+        this.values = values;
+    }
+
+    public static Parameters of(String provider, Map<String, Object> parameters) {
+        return new Parameters(provider, "parameter", parameters);
+    }
+
+    public static Parameters scope(String provider, Map<String, Object> scope) {
+        return new Parameters(provider, "scope entry", scope);
+    }
+
+    /** Refuses names this provider does not know, so a typo is an error instead of a silent default. */
+    public Parameters onlyKnown(Set<String> known) {
+        Set<String> unknown = new TreeSet<>(values.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw invalid("unknown " + what + "(s) " + unknown + "; the " + provider + " provider accepts "
+                    + new TreeSet<>(known));
+        }
+        return this;
+    }
+
+    public Optional<String> optional(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+            throw invalid(what + " '" + name + "' must be a single value, not " + describe(value));
+        }
+        String text = value.toString().trim();
+        if (text.isEmpty()) {
+            throw invalid(what + " '" + name + "' is empty; remove it or give it a value");
+        }
+        return Optional.of(text);
+    }
+
+    public String required(String name, String example) {
+        return optional(name).orElseThrow(() -> invalid(what + " '" + name + "' is required (e.g. " + example + ")"));
+    }
+
+    public boolean flag(String name, boolean fallback) {
+        return optional(name).map(v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(what + " '" + name + "' must be true or false, not '" + v + "'");
+        }).orElse(fallback);
+    }
+
+    /** A list written as a YAML/JSON list of strings, or as one string split on commas and whitespace. */
+    public List<String> list(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s.trim().split("[,\\s]+")).stream().filter(p -> !p.isEmpty()).toList();
+        }
+        if (value instanceof List<?> l) {
+            for (Object item : l) {
+                if (!(item instanceof String s) || s.isBlank()) {
+                    throw invalid("every entry of " + what + " '" + name + "' must be a non-empty string");
+                }
+            }
+            return l.stream().map(o -> ((String) o).trim()).toList();
+        }
+        throw invalid(what + " '" + name + "' must be a list of strings, not " + describe(value));
+    }
+
+    /** Free text written as one (multi-line) string or as a list of strings, which are joined by new lines. */
+    public String text(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof List<?> l) {
+            for (Object item : l) {
+                if (!(item instanceof String)) {
+                    throw invalid("every entry of " + what + " '" + name + "' must be a string");
+                }
+            }
+            return String.join("\n", l.stream().map(String.class::cast).toList());
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        throw invalid(what + " '" + name + "' must be a string or a list of strings, not " + describe(value));
+    }
+
+    /** A map of strings to single values (e.g. GitHub permissions {@code {contents: read}}). */
+    public Map<String, String> map(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw invalid(what + " '" + name + "' must be a map, not " + describe(value));
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof String || e.getValue() instanceof Number
+                    || e.getValue() instanceof Boolean)) {
+                throw invalid("every entry of " + what + " '" + name + "' must map a name to a single value");
+            }
+            out.put(key, e.getValue().toString().trim());
+        }
+        return out;
+    }
+
+    public ProviderException invalid(String message) {
+        return new ProviderException(provider, Reason.INVALID_PARAMETERS, null, provider + ": " + message);
+    }
+
+    private static String describe(Object value) {
+        return value instanceof Map ? "a map" : value instanceof List ? "a list" : value.getClass().getSimpleName();
+    }
+}
