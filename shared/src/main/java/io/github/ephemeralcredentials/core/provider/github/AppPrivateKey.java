@@ -46,7 +46,8 @@ final class AppPrivateKey {
         byte[] der;
         try {
             String body = text.substring(text.indexOf('\n') + 1, endAt);
-            der = Base64.getMimeDecoder().decode(body);
+            // Strict decoding (the MIME decoder would silently skip stray characters of a damaged key).
+            der = Base64.getDecoder().decode(body.replaceAll("\\s+", ""));
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
             throw parameters.invalid("'private-key' is not valid PEM (its base64 body does not decode); give the "
                     + ".pem file unchanged");
