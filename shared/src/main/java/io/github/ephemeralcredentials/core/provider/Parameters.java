@@ -1,11 +1,14 @@
 package io.github.ephemeralcredentials.core.provider;
 
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import okhttp3.HttpUrl;
 
 /**
  * A profile's parameters (or scope) as written in the policy file, read with errors that name the provider and the
@@ -127,6 +130,41 @@ public final class Parameters {
             out.put(key, e.getValue().toString().trim());
         }
         return out;
+    }
+
+    /**
+     * An endpoint URL: absolute, without user info, query or fragment, and https, because tokens travel in the
+     * requests; plain http only for a loopback address (a local test server or a sidecar).
+     *
+     * @param example a correct value for the messages
+     */
+    public Optional<HttpUrl> url(String name, String example) {
+        return optional(name).map(text -> {
+            HttpUrl url = HttpUrl.parse(text);
+            if (url == null) {
+                throw invalid("'" + name + "' '" + text + "' is not a URL; write it with its scheme, like " + example);
+            }
+            if (!url.username().isEmpty() || !url.password().isEmpty() || url.query() != null || url.fragment() != null) {
+                throw invalid("'" + name + "' must be a plain URL without user info, query or fragment, like " + example);
+            }
+            if (!url.isHttps() && !loopback(url.host())) {
+                throw invalid("'" + name + "' '" + text + "' uses http: tokens would cross the network in clear; use "
+                        + "https (plain http is accepted only for 127.0.0.1/localhost)");
+            }
+            return url;
+        });
+    }
+
+    private static boolean loopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            // Literal addresses only: a name is never resolved here (it could resolve differently later).
+            return (host.matches("[0-9.]+") || host.contains(":")) && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public ProviderException invalid(String message) {

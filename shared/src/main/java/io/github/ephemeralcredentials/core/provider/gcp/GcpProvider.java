@@ -11,7 +11,6 @@ import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -225,27 +224,7 @@ public final class GcpProvider implements CredentialProvider {
     }
 
     private static HttpUrl endpoint(Parameters parameters, String name, String fallback) {
-        String text = parameters.optional(name).orElse(fallback);
-        HttpUrl url = HttpUrl.parse(text);
-        if (url == null || url.query() != null || url.fragment() != null || !url.username().isEmpty()) {
-            throw parameters.invalid("'" + name + "' '" + text + "' is not a plain URL; e.g. " + fallback);
-        }
-        if (!url.isHttps() && !loopback(url.host())) {
-            throw parameters.invalid("'" + name + "' '" + text + "' uses http; tokens must not cross the network "
-                    + "in clear: use https (http is accepted only for 127.0.0.1/localhost)");
-        }
-        return url;
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            return (host.matches("[0-9.]+") || host.contains(":")) && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return parameters.url(name, fallback).orElseGet(() -> HttpUrl.get(fallback));
     }
 
     private static String text(JsonNode node, String name) {

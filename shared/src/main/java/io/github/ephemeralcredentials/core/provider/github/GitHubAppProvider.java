@@ -17,7 +17,6 @@ import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -326,32 +325,14 @@ public final class GitHubAppProvider implements CredentialProvider {
     }
 
     private static HttpUrl apiUrl(Parameters parameters) {
-        String text = parameters.optional("api-url").orElse("https://api.github.com");
-        HttpUrl url = HttpUrl.parse(text);
-        if (url == null || url.query() != null || url.fragment() != null || !url.username().isEmpty()) {
-            throw parameters.invalid("'api-url' '" + text + "' is not a plain URL; use https://api.github.com or, for "
-                    + "GitHub Enterprise Server, https://HOST/api/v3");
-        }
-        if (!url.isHttps() && !loopback(url.host())) {
-            throw parameters.invalid("'api-url' '" + text + "' uses http; the App JWT and the token must not cross "
-                    + "the network in clear: use https");
-        }
+        String example = "https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server";
+        HttpUrl url = parameters.url("api-url", example).orElseGet(() -> HttpUrl.get("https://api.github.com"));
         String path = url.encodedPath().replaceAll("/+$", "");
-        if (url.host().equals("github.com") || (path.isEmpty() && !url.host().startsWith("api.") && !loopback(url.host()))) {
-            throw parameters.invalid("'api-url' '" + text + "' is a web address, not the REST API; use "
+        boolean local = url.host().equals("localhost") || url.host().startsWith("127.") || url.host().equals("::1");
+        if (url.host().equals("github.com") || (path.isEmpty() && !url.host().startsWith("api.") && !local)) {
+            throw parameters.invalid("'api-url' '" + url + "' is a web address, not the REST API; use "
                     + "https://api.github.com, or https://" + url.host() + "/api/v3 for GitHub Enterprise Server");
         }
         return url.newBuilder().encodedPath(path.isEmpty() ? "/" : path + "/").build();
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            return (host.matches("[0-9.]+") || host.contains(":")) && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 }

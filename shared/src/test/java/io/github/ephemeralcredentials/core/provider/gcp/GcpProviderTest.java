@@ -273,7 +273,7 @@ class GcpProviderTest {
         assertBad(params("delegates", List.of("hop@p-123.iam.gserviceaccount.com")), "needs 'service-account'");
         assertBad(params("service-account", SA, "delegates", List.of("not-an-email")), "'delegates' entry");
         assertBad(params("sts-endpoint", "http://sts.example.com/v1/token"), "uses http");
-        assertBad(params("iamcredentials-endpoint", "not a url"), "is not a plain URL");
+        assertBad(params("iamcredentials-endpoint", "not a url"), "is not a URL");
         assertBad(params("credentials-file", true, "credentials-dir", temp.resolve("missing").toString()),
                 "is not a directory");
         assertBad(params("export-access-token", false), "would hand out nothing");
