@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 /**
  * One secret to read after login, in the syntax of {@code hashicorp/vault-action} that users already write:
  * {@code PATH KEY [| ENV_VAR]}, several separated by {@code ;} or new lines. {@code KEY} may be {@code *} for every
- * key of the secret (each exported under its own name). Without {@code | ENV_VAR} the variable is the key upper-cased
- * with every other character than a letter, digit or underscore turned into {@code _}, as vault-action does.
+ * key of the secret (each exported under its own name). Without {@code | ENV_VAR} the variable is derived from the key
+ * as vault-action derives it, so workflows moving over keep their names: the first {@code .} becomes {@code __},
+ * dashes and every other character than an ASCII letter, digit or underscore are dropped, and the rest is upper-cased
+ * ({@code client.id} → {@code CLIENT__ID}, {@code api-key} → {@code APIKEY}).
  *
  * @param path   the API path under {@code /v1/}: {@code secret/data/ci/db} for KV v2, {@code database/creds/ro} for a
  *               dynamic secret
@@ -66,8 +68,12 @@ record SecretSpec(String path, String key, String envVar) {
         return List.copyOf(specs);
     }
 
-    /** The variable for {@code key}: the explicit one, or vault-action's derivation. */
+    /** The variable for {@code key}: the explicit one, or vault-action's derivation; null if that is no valid name. */
     String envVarFor(String actualKey) {
-        return envVar != null ? envVar : actualKey.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+        if (envVar != null) {
+            return envVar;
+        }
+        String derived = actualKey.replaceFirst("\\.", "__").replaceAll("[^A-Za-z0-9_]", "").toUpperCase(Locale.ROOT);
+        return ENV_VAR.matcher(derived).matches() ? derived : null;
     }
 }

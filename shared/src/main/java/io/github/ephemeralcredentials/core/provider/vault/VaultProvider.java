@@ -157,6 +157,11 @@ public final class VaultProvider implements CredentialProvider {
             }
             for (String key : keys) {
                 String envVar = spec.envVarFor(key);
+                if (envVar == null) {
+                    throw new ProviderException(ID, Reason.INVALID_PARAMETERS, "key", "vault: the key '" + key + "' of "
+                            + spec.path() + " gives no valid environment variable name; name it: '" + spec.path()
+                            + " " + key + " | NAME'");
+                }
                 if (!exported.add(envVar) || envVar.equals("VAULT_TOKEN") || envVar.equals("VAULT_ADDR")) {
                     throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, "vault: two values would be "
                             + "exported as " + envVar + "; give the secrets distinct names with '| NAME'");

@@ -81,6 +81,9 @@ final class FakeVault extends Dispatcher {
             if (method.equals("POST") && path.equals("auth/github-actions/login")) {
                 return login(JSON.readTree(request.getBody().utf8()));
             }
+            if (path.startsWith("auth/") && path.endsWith("/login")) {
+                return errors(404, "no handler for route \"" + path + "\". route entry not found.");
+            }
             String token = request.getHeaders().get("X-Vault-Token");
             if (token == null || !liveTokens.contains(token)) {
                 return errors(403, "permission denied");

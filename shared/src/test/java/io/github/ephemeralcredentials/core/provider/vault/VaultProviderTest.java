@@ -144,9 +144,14 @@ class VaultProviderTest {
 
     @Test
     void wildcardExportsEveryKeyUnderItsDerivedName() {
-        vault.kv.put("ci/app", Map.of("api-key", "canary-1", "client.id", "abc"));
+        vault.kv.put("ci/app", Map.of("api-key", "canary-1", "client.id", "abc", "a.b.c", "x"));
         EphemeralCredential credential = provider.exchange(request(ci, params("secrets", List.of("secret/data/ci/app *"))));
-        assertThat(credential.environment()).containsEntry("API_KEY", "canary-1").containsEntry("CLIENT_ID", "abc");
+        // vault-action's names: first dot to __, dashes and other characters dropped, upper case.
+        assertThat(credential.environment()).containsEntry("APIKEY", "canary-1").containsEntry("CLIENT__ID", "abc")
+                .containsEntry("A__BC", "x");
+        vault.kv.put("ci/odd", Map.of("1st", "x"));
+        assertThatThrownBy(() -> provider.exchange(request(ci, params("secrets", "secret/data/ci/odd 1st"))))
+                .hasMessageContaining("gives no valid environment variable name", "| NAME");
     }
 
     @Test
@@ -286,6 +291,20 @@ class VaultProviderTest {
                 "secret/data/ci/a password; secret/data/ci/b password"))))
                 .hasMessageContaining("two values would be exported as PASSWORD");
         assertThat(vault.liveTokens).isEmpty();
+    }
+
+    @Test
+    void aWrongNamespaceOrMountSaysWhichSettingsToCheck() {
+        vault.namespace = "admin";
+        ProviderException namespace = catchThrowableOfType(ProviderException.class,
+                () -> provider.exchange(request(ci, params())));
+        assertThat(namespace.reason()).isEqualTo(Reason.ACCESS_DENIED);
+        assertThat(namespace.getMessage()).contains("check 'mount' and 'namespace'");
+        vault.namespace = null;
+        ProviderException mount = catchThrowableOfType(ProviderException.class,
+                () -> provider.exchange(request(ci, params("mount", "oidc"))));
+        assertThat(mount.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
+        assertThat(mount.getMessage()).contains("no auth method answers at auth/oidc/login", "no handler for route");
     }
 
     @Test
