@@ -125,7 +125,9 @@ public final class Policy {
                         Optional.of(deciding), List.of(deciding), issuer, subject, now);
             }
         }
-        return new Decision(false, Decision.Reason.NO_MATCHING_RULE, requestedProfile, Optional.of(profile),
+        Decision.Reason reason = bucket.allows().isEmpty()
+                ? Decision.Reason.NO_RULE_FOR_ISSUER : Decision.Reason.NO_MATCHING_RULE;
+        return new Decision(false, reason, requestedProfile, Optional.of(profile),
                 Optional.empty(), explainAll(requestedProfile, claims, now), issuer, subject, now);
     }
 
