@@ -36,6 +36,9 @@ public final class TokenEndpoint {
     private static final long MAX_BYTES = 256 * 1024;
     private static final int MAX_DESCRIPTION = 400;
     /** Three base64url segments: a JWS; two or more dots also catch JWE. Servers sometimes echo tokens. */
+    private static final Pattern ERROR_CODE = Pattern.compile("[a-z0-9_.:-]{1,80}", Pattern.CASE_INSENSITIVE);
+    /** Shorter "secrets" (test placeholders) would shred ordinary words if replaced everywhere. */
+    private static final int MIN_SCRUBBED_LENGTH = 4;
     private static final Pattern JWT_SHAPED = Pattern.compile("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_.-]*");
 
     private final String provider;
@@ -121,8 +124,12 @@ public final class TokenEndpoint {
         }
         JsonNode json = status >= 500 && status != 503 ? null : read(endpoint, response);
         String code = json == null ? null : text(json, "error");
+        if (code != null && !ERROR_CODE.matcher(code).matches()) {
+            // RFC 6749 §5.2 limits codes to a short ASCII set; anything else is not an OAuth error we can repeat.
+            code = null;
+        }
         if (code != null && (status == 400 || status == 401 || status == 403)) {
-            OAuthError error = new OAuthError(status, clean(code, fields, auth), cleanDescription(text(json, "error_description"), fields, auth),
+            OAuthError error = new OAuthError(status, code, cleanDescription(text(json, "error_description"), fields, auth),
                     clean(text(json, "error_uri"), fields, auth), extensions(json, fields, auth));
             if (code.equals("temporarily_unavailable") || code.equals("server_error") || code.equals("slow_down")) {
                 return new ProviderException(provider, Reason.UNAVAILABLE, code, provider + ": " + endpoint
@@ -178,11 +185,13 @@ public final class TokenEndpoint {
         }
         String out = text;
         for (String secret : fields.secretValues()) {
-            out = out.replace(secret, "****");
+            if (secret.length() >= MIN_SCRUBBED_LENGTH) {
+                out = out.replace(secret, "****");
+            }
         }
         if (auth.secretEnv() != null) {
             String secret = environment.apply(auth.secretEnv());
-            if (secret != null && !secret.isEmpty()) {
+            if (secret != null && secret.length() >= MIN_SCRUBBED_LENGTH) {
                 out = out.replace(secret, "****");
             }
         }
