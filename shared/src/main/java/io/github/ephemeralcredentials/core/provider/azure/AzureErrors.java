@@ -45,6 +45,11 @@ final class AzureErrors implements ErrorTranslator {
                 + claims.audience() + ".";
         if (code.isEmpty()) {
             if (error.code().equals("invalid_client")) {
+                // Without an AADSTS code (a non-Entra server such as Keycloak's federated-jwt clients), the
+                // description is all we have: name the refused part when it says, else what was presented.
+                if (standard.hint(error.description()).isPresent()) {
+                    return standard.refusedToken(error, head);
+                }
                 return new ProviderException(AzureProvider.ID, Reason.ACCESS_DENIED, error.code(), head
                         + "The server did not accept the CI token as this client's credential: check the client's "
                         + "federated credential against what was presented. " + presented);

@@ -71,7 +71,13 @@ public final class OAuthErrors implements ErrorTranslator {
     public ProviderException translate(OAuthError error) {
         String head = provider + ": " + endpoint + " refused the request (" + error.summary() + "). ";
         return switch (error.code()) {
-            case "invalid_grant" -> invalidGrant(error, head);
+            case "invalid_grant" -> refusedToken(error, head);
+            // RFC 6750 §3.1, which Keycloak answers when a subject_token fails validation.
+            case "invalid_token" -> new ProviderException(provider, Reason.INVALID_TOKEN, error.code(), head
+                    + hint(error.description()).orElse("The server could not validate the " + presented
+                    + ": check that it trusts issuer " + claimsOr("iss", "?") + " (its discovery and JWKS must be "
+                    + "reachable from the server) and that the token has not expired (exp=" + claimsOr("exp", "none")
+                    + ", now=" + clock.instant().getEpochSecond() + ")."));
             case "invalid_client" -> new ProviderException(provider, Reason.INVALID_PARAMETERS, error.code(), head
                     + "The server did not accept the client authentication: check 'client-id', 'client-auth' "
                     + "(client_secret_basic or client_secret_post, as the client is registered) and the secret in "
@@ -99,13 +105,23 @@ public final class OAuthErrors implements ErrorTranslator {
         };
     }
 
-    private ProviderException invalidGrant(OAuthError error, String head) {
-        Optional<Culprit> culprit = Culprit.in(error.description());
-        Reason reason = culprit.map(c -> switch (c) {
+    /**
+     * For an error about the presented CI token: the reason and the hint its description supports, or
+     * {@code ACCESS_DENIED} with the token's identity. Also used for client assertions refused as
+     * {@code invalid_client}.
+     */
+    public ProviderException refusedToken(OAuthError error, String head) {
+        Reason reason = Culprit.in(error.description()).map(c -> switch (c) {
             case EXPIRY, REPLAY, SIGNATURE -> Reason.INVALID_TOKEN;
             default -> Reason.ACCESS_DENIED;
         }).orElse(Reason.ACCESS_DENIED);
-        String hint = culprit.map(c -> switch (c) {
+        String hint = hint(error.description()).orElse("Check that the server trusts this identity: " + identity() + ".");
+        return new ProviderException(provider, reason, error.code(), head + hint);
+    }
+
+    /** What the server's description says it refused, with the token's value for that part; empty if it does not say. */
+    public Optional<String> hint(String description) {
+        return Culprit.in(description).map(c -> switch (c) {
             case AUDIENCE -> "It refused the token's audience: the CI token has aud=" + claims.audience()
                     + "; mint it with the audience this server expects (often its issuer or token endpoint URL).";
             case EXPIRY -> "It refused the token's validity window: the CI token has exp=" + claimsOr("exp", "none")
@@ -119,8 +135,7 @@ public final class OAuthErrors implements ErrorTranslator {
                     + "; configure that exact issuer on the server (or 'subject-issuer' here).";
             case SUBJECT -> "It does not know the token's subject: the CI token has sub=" + claimsOr("sub", "none")
                     + "; link that exact subject to a user or client on the server.";
-        }).orElse("Check that the server trusts this identity: " + identity() + ".");
-        return new ProviderException(provider, reason, error.code(), head + hint);
+        });
     }
 
     private String identity() {
