@@ -15,6 +15,10 @@ public final class FilePath implements Serializable {
         throw new UnsupportedOperationException("compile-only stub");
     }
 
+    public String getName() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     public FilePath child(String relOrAbsolute) {
         throw new UnsupportedOperationException("compile-only stub");
     }
