@@ -184,7 +184,7 @@ final class StsClient {
                 reason = Reason.INVALID_PARAMETERS;
                 todo = "Activate STS for this region in the account's IAM settings, or use another 'region'.";
             }
-            case "ValidationError", "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter",
+            case "ValidationError", "InvalidArgument", "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter",
                  "InvalidAction" -> {
                 reason = Reason.INVALID_PARAMETERS;
                 todo = "Check the profile's AWS parameters (roleArn, lifetime against the role's maximum session "
@@ -214,17 +214,24 @@ final class StsClient {
         return new ProviderException(AwsProvider.ID, reason, code, prefix + todo);
     }
 
-    /** {@code application/x-www-form-urlencoded}, in the map's order. */
+    /**
+     * {@code application/x-www-form-urlencoded} in the map's order, with RFC 3986 percent-encoding as the AWS SDKs
+     * send it ({@code %20} for a space, not {@code +}, which Ceph RadosGW does not decode in every field).
+     */
     static byte[] encode(Map<String, String> form) {
         StringBuilder out = new StringBuilder();
         form.forEach((k, v) -> {
             if (out.length() > 0) {
                 out.append('&');
             }
-            out.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+            out.append(percentEncode(k)).append('=').append(percentEncode(v));
         });
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String percentEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     /** {@code PolicyArns.member.N.arn}, N from 1. */

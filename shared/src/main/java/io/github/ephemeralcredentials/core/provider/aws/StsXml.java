@@ -101,7 +101,8 @@ final class StsXml {
                 required(credentials, "SessionToken"),
                 instant(expiration),
                 user.flatMap(u -> text(u, "Arn")).orElse(null),
-                user.flatMap(u -> text(u, "AssumedRoleId")).orElse(null),
+                // Ceph RadosGW writes <AssumeRoleId>.
+                user.flatMap(u -> text(u, "AssumedRoleId").or(() -> text(u, "AssumeRoleId"))).orElse(null),
                 child(root, "ResponseMetadata").flatMap(m -> text(m, "RequestId")).orElse(null));
     }
 

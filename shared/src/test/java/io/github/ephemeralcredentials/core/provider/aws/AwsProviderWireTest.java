@@ -87,7 +87,7 @@ class AwsProviderWireTest {
     @Test
     void sendsTheDocumentedUnsignedFormAndExportsTheCredentials() throws Exception {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "secret/key+1", "session-token-1", EXP)));
-        String policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+        String policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"read only\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
 
         EphemeralCredential c = provider.exchange(request(Map.of("region", "eu-west-1", "sessionNamePrefix", "platform"),
                 Map.of("sessionPolicy", policy, "policyArns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess",
@@ -97,13 +97,14 @@ class AwsProviderWireTest {
         assertThat(r.getMethod()).isEqualTo("POST");
         assertThat(r.getHeaders().get("Content-Type")).isEqualTo("application/x-www-form-urlencoded; charset=utf-8");
         assertThat(r.getHeaders().get("Authorization")).isNull();
+        assertThat(r.getBody().utf8()).contains("read%20only").doesNotContain("+");
         assertThat(form(r)).containsExactly(
                 Map.entry("Action", "AssumeRoleWithWebIdentity"),
                 Map.entry("Version", "2011-06-15"),
                 Map.entry("RoleArn", ROLE),
                 Map.entry("RoleSessionName", "platform@acme-app-42-1"),
                 Map.entry("DurationSeconds", "1800"),
-                Map.entry("Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"),
+                Map.entry("Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"read only\",\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"),
                 Map.entry("PolicyArns.member.1.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
                 Map.entry("PolicyArns.member.2.arn", "arn:aws:iam::123456789012:policy/team/boundary"),
                 Map.entry("WebIdentityToken", TOKEN));
@@ -132,7 +133,8 @@ class AwsProviderWireTest {
         sts.enqueue(xml(200, StsWire.cephWebIdentitySuccess("AKCEPH", "s", "t", EXP)));
         EphemeralCredential c = provider.exchange(request());
         assertThat(c.value("aws-access-key-id")).map(CredentialValue::value).contains("AKCEPH");
-        assertThat(c.facts()).doesNotContainKey("aws-account-id").doesNotContainKey("principal")
+        assertThat(c.facts()).doesNotContainKey("aws-account-id")
+                .containsEntry("principal", "0cef8d99-5081-487b-8f2b-fc4b45f12539:s1")
                 .containsEntry("authenticated-arn", "arn:aws:sts:::assumed-role/ci-role/s1");
     }
 

@@ -40,16 +40,16 @@ final class StsWire {
                 + "</AssumeRoleWithWebIdentityResponse>\n";
     }
 
-    /** Ceph RadosGW: no namespace, no ResponseMetadata, empty account in ARNs. */
+    /** Ceph RadosGW 16.2.15, as captured from a real gateway: no namespace, no ResponseMetadata, {@code AssumeRoleId}. */
     static String cephWebIdentitySuccess(String accessKeyId, String secret, String sessionToken, Instant expiration) {
         return "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
-                + "<SubjectFromWebIdentityToken>ci-sub</SubjectFromWebIdentityToken><Audience>rgw</Audience>"
-                + "<AssumedRoleUser><Arn>arn:aws:sts:::assumed-role/ci-role/s1</Arn>"
-                + "<AssumeRoleId></AssumeRoleId></AssumedRoleUser>"
+                + "<SubjectFromWebIdentityToken>repo:acme/app:ref:refs/heads/main</SubjectFromWebIdentityToken>"
+                + "<Audience>sts-test</Audience><AssumedRoleUser><Arn>arn:aws:sts:::assumed-role/ci-role/s1</Arn>"
+                + "<AssumeRoleId>0cef8d99-5081-487b-8f2b-fc4b45f12539:s1</AssumeRoleId></AssumedRoleUser>"
                 + "<Credentials><AccessKeyId>" + accessKeyId + "</AccessKeyId><Expiration>" + expiration
                 + "</Expiration><SecretAccessKey>" + secret + "</SecretAccessKey><SessionToken>" + sessionToken
-                + "</SessionToken></Credentials><PackedPolicySize>0</PackedPolicySize>"
-                + "<Provider>127.0.0.1:8080/issuer</Provider></AssumeRoleWithWebIdentityResult>"
+                + "</SessionToken></Credentials><Provider>http://127.0.0.1:18099/realms/ci</Provider>"
+                + "<PackedPolicySize>0</PackedPolicySize></AssumeRoleWithWebIdentityResult>"
                 + "</AssumeRoleWithWebIdentityResponse>";
     }
 

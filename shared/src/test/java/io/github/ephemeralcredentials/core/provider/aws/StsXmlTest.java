@@ -30,11 +30,12 @@ class StsXmlTest {
 
     @Test
     void readsCephsNamespaceLessAnswer() throws Exception {
-        StsCredentials c = StsXml.credentials(StsWire.cephWebIdentitySuccess("AK", "sec", "tok", EXP),
-                "AssumeRoleWithWebIdentity");
+        StsCredentials c = StsXml.credentials(StsWire.cephWebIdentitySuccess("AK", "sec", "tok",
+                Instant.parse("2026-11-23T14:02:02.900493338Z")), "AssumeRoleWithWebIdentity");
         assertThat(c.accessKeyId()).isEqualTo("AK");
+        assertThat(c.expiration()).isEqualTo(Instant.parse("2026-11-23T14:02:02.900493338Z"));
         assertThat(c.accountId()).isNull();
-        assertThat(c.assumedRoleId()).isNull();
+        assertThat(c.assumedRoleId()).isEqualTo("0cef8d99-5081-487b-8f2b-fc4b45f12539:s1");
         assertThat(c.requestId()).isNull();
     }
 
