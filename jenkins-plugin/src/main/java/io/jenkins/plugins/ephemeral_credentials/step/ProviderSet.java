@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.Retries;
+import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
@@ -11,6 +12,8 @@ import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfi
 import io.jenkins.plugins.ephemeral_credentials.config.ProfileSecret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,23 @@ final class ProviderSet {
     }
 
     /**
+     * Where a provider writes a file it was asked for (an AWS credentials file, say) on the controller; the step moves
+     * it into the build's workspace {@code @tmp} directory at once. A directory of its own, mode 0700 on POSIX.
+     */
+    private static synchronized Path fileDirectory() {
+        if (fileDir == null) {
+            try {
+                fileDir = Files.createTempDirectory("ephemeral-credentials");
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create a private temporary directory for credential files", e);
+            }
+        }
+        return fileDir;
+    }
+
+    private static Path fileDir;
+
+    /**
      * @param profile the profile whose secrets the providers may read: the names its parameters give (e.g.
      *                {@code client-secret-env}) resolve to the Credentials Plugin entries the administrator bound to
      *                that profile, and to nothing else (never the controller's own environment)
@@ -36,6 +56,7 @@ final class ProviderSet {
         Function<String, String> secrets = name -> secret(profile, name);
         Clock clock = Clock.systemUTC();
         return Stream.<CredentialProvider>of(
+                        new AwsProvider(HTTP, Retries.DEFAULT, fileDirectory()),
                         new AzureProvider(HTTP, Retries.DEFAULT, clock),
                         new TokenExchangeProvider(HTTP, Retries.DEFAULT, secrets, clock),
                         new JwtBearerProvider(HTTP, Retries.DEFAULT, secrets, clock))
