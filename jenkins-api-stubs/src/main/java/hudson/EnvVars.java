@@ -1,6 +1,5 @@
 package hudson;
 
-import java.util.Map;
 import java.util.TreeMap;
 
 /** Compile-only stub of hudson.EnvVars from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
@@ -11,10 +10,6 @@ public class EnvVars extends TreeMap<String, String> {
     }
 
     public void override(String key, String value) {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
-
-    public EnvVars overrideAll(Map<String, String> all) {
         throw new UnsupportedOperationException("compile-only stub");
     }
 }

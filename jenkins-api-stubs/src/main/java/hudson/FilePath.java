@@ -7,10 +7,6 @@ import java.io.Serializable;
 public final class FilePath implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public FilePath(FilePath base, String rel) {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
-
     public String getRemote() {
         throw new UnsupportedOperationException("compile-only stub");
     }
@@ -40,10 +36,6 @@ public final class FilePath implements Serializable {
     }
 
     public FilePath createTempFile(String prefix, String suffix) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
-
-    public boolean exists() throws IOException, InterruptedException {
         throw new UnsupportedOperationException("compile-only stub");
     }
 }

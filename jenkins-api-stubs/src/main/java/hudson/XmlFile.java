@@ -9,10 +9,6 @@ public final class XmlFile {
         throw new UnsupportedOperationException("compile-only stub");
     }
 
-    public File getFile() {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
-
     public Object unmarshal(Object o) throws IOException {
         throw new UnsupportedOperationException("compile-only stub");
     }

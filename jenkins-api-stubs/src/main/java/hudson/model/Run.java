@@ -28,8 +28,4 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     public String getExternalizableId() {
         throw new UnsupportedOperationException("compile-only stub");
     }
-
-    public static Run<?, ?> fromExternalizableId(String id) {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
 }

@@ -14,11 +14,4 @@ public abstract class StepExecution implements Serializable {
     }
 
     public abstract boolean start() throws Exception;
-
-    public void stop(Throwable cause) throws Exception {
-        throw new UnsupportedOperationException("compile-only stub");
-    }
-
-    public void onResume() {
-    }
 }
