@@ -46,6 +46,9 @@ public final class OAuthErrors implements ErrorTranslator {
         }
     }
 
+    private static final Pattern INVALID_CLIENT_TEXT =
+            Pattern.compile("invalid client|client credentials|client authentication", Pattern.CASE_INSENSITIVE);
+
     private final String provider;
     private final HttpUrl endpoint;
     private final String clientId;
@@ -70,7 +73,13 @@ public final class OAuthErrors implements ErrorTranslator {
     @Override
     public ProviderException translate(OAuthError error) {
         String head = provider + ": " + endpoint + " refused the request (" + error.summary() + "). ";
-        return switch (error.code()) {
+        String code = error.code();
+        if (code.equals("unauthorized_client") && error.description() != null
+                && INVALID_CLIENT_TEXT.matcher(error.description()).find()) {
+            // Keycloak (and others) answer unauthorized_client when the client secret is wrong.
+            code = "invalid_client";
+        }
+        return switch (code) {
             case "invalid_grant" -> refusedToken(error, head);
             // RFC 6750 §3.1, which Keycloak answers when a subject_token fails validation.
             case "invalid_token" -> new ProviderException(provider, Reason.INVALID_TOKEN, error.code(), head
