@@ -228,6 +228,18 @@ class TokenExchangeProviderTest {
     }
 
     @Test
+    void unauthorizedClientThatSaysTheCredentialsAreWrongPointsAtTheSecret() {
+        // Keycloak's answer to a wrong client secret.
+        server.enqueue(error(401, "unauthorized_client", "Invalid client or Invalid client credentials"));
+        assertThatThrownBy(() -> provider.exchange(request(ci, params("token-endpoint", endpoint), Map.of())))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
+                    assertThat(e.providerCode()).isEqualTo("unauthorized_client");
+                })
+                .hasMessageContaining("client-secret-env");
+    }
+
+    @Test
     void retriesOnlyWhileTheServerIsUnavailable() {
         server.enqueue(new MockResponse.Builder().code(503).build());
         server.enqueue(error(400, "temporarily_unavailable", null));
