@@ -96,7 +96,9 @@ public final class KeycloakPeer implements BeforeAllCallback, ParameterResolver 
                 Path log = home.getParent().resolve("keycloak-" + port + ".log");
                 ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start",
                         "--optimized", "--http-enabled=true", "--hostname-strict=false", "--http-host=127.0.0.1",
-                        "--http-port=" + port, "--cache=local"))
+                        "--http-port=" + port,
+                        // Pin the realm issuer (it follows the Host header otherwise); local cache: no JGroups on non-loopback ports.
+                        "--hostname=http://127.0.0.1:" + port, "--cache=local"))
                         .directory(home.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile());

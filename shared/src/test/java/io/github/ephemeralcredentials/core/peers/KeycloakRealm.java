@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.core.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.oidc.IssuerServer;
 import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
 import java.io.IOException;
@@ -40,6 +41,10 @@ public final class KeycloakRealm {
     public static final String EXCHANGE_CLIENT = "ci-exchanger";
     public static final String EXCHANGE_SECRET = "exchanger-secret-" + UUID.randomUUID();
     public static final String AZURE_SCOPE = "https://management.azure.com/.default";
+
+    /** HTTP settings for talking to this peer: patient, because the machine is shared and Keycloak is heavy. */
+    public static final HttpSettings PATIENT =
+            new HttpSettings(Duration.ofSeconds(10), Duration.ofSeconds(90), Duration.ofMinutes(3));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
@@ -109,7 +114,9 @@ public final class KeycloakRealm {
     }
 
     static KeycloakRealm configure(String base, IssuerServer ci) throws IOException {
-        OkHttpClient http = new OkHttpClient();
+        // Generous: on a loaded 2-core machine Keycloak's first realm creation has taken more than 10 s.
+        OkHttpClient http = new OkHttpClient.Builder().readTimeout(PATIENT.readTimeout())
+                .callTimeout(PATIENT.callTimeout()).build();
         String name = "ci-" + UUID.randomUUID().toString().substring(0, 8);
         String federated = UUID.randomUUID().toString();
         Admin admin = new Admin(base, http);

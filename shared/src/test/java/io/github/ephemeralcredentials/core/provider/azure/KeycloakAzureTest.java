@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.http.HttpClients;
-import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.peers.KeycloakPeer;
 import io.github.ephemeralcredentials.core.peers.KeycloakRealm;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -31,7 +30,7 @@ class KeycloakAzureTest {
 
     private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-    private final AzureProvider azure = new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(2),
+    private final AzureProvider azure = new AzureProvider(HttpClients.create(KeycloakRealm.PATIENT), Retries.immediate(2),
             Clock.systemUTC());
     private KeycloakRealm realm;
 

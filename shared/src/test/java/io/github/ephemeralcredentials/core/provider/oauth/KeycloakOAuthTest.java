@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
-import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.peers.KeycloakPeer;
 import io.github.ephemeralcredentials.core.peers.KeycloakRealm;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KeycloakOAuthTest {
 
     private final Map<String, String> env = Map.of("BEARER_SECRET", BEARER_SECRET, "EXCHANGE_SECRET", EXCHANGE_SECRET);
-    private final OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
+    private final OkHttpClient http = HttpClients.create(KeycloakRealm.PATIENT);
     private final JwtBearerProvider bearer = new JwtBearerProvider(http, Retries.immediate(2), env::get, Clock.systemUTC());
     private final TokenExchangeProvider exchange = new TokenExchangeProvider(http, Retries.immediate(2), env::get, Clock.systemUTC());
     private KeycloakRealm realm;
