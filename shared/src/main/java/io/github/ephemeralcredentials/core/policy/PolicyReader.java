@@ -293,6 +293,12 @@ final class PolicyReader {
 
     private void readConditions(String claim, Node node, String what, List<ClaimCondition> out) {
         if (node instanceof SequenceNode seq) {
+            if (!seq.getValue().isEmpty() && seq.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+                problem(PolicyProblem.Code.WRONG_TYPE, seq, what + ", claim '" + claim + "': a bare list is "
+                        + "ambiguous; for any of several values write {oneOf: [...]}, for several conditions that "
+                        + "must all hold write a list of mappings such as [{glob: \"...\"}, {not: {equals: x}}]");
+                return;
+            }
             for (Node item : seq.getValue()) {
                 if (!(item instanceof MappingNode)) {
                     problem(PolicyProblem.Code.WRONG_TYPE, item, what + ", claim '" + claim + "': a list here holds "
