@@ -61,6 +61,17 @@ final class AwsTrustPolicyExport {
         boolean deny = effect.equals("Deny");
         for (ClaimCondition c : rule.conditions()) {
             String key = prefix + c.claim();
+            if (!deny && c.condition() instanceof Condition.Glob g && !g.ignoreCase()
+                    && !GlobSyntax.onlyDoubleStars(g.pattern())) {
+                // IAM's * is the closest broader form of ours: it also crosses '/' and ':'.
+                ctx.cannot(rule, c, "IAM's * also matches '/' and ':' where this glob's * does not (write ** if that "
+                        + "is meant)", "as StringLike \"" + like(g.pattern()) + "\", which also matches across '/' and ':'");
+                String problem = put(condition, "StringLike", key, like(g.pattern()));
+                if (problem != null) {
+                    ctx.cannot(rule, c, problem, "without this condition");
+                }
+                continue;
+            }
             String problem = add(condition, key, c.condition());
             if (problem != null) {
                 if (deny) {
