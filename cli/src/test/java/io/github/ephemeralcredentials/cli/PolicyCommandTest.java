@@ -178,4 +178,33 @@ class PolicyCommandTest {
             assertThat(run.out()).as(command).contains("Exit codes:").contains("  3  ");
         }
     }
+
+    @Test
+    void exportPrintsTheTrustPolicyOrNamesWhatCannotBeExpressed() throws IOException {
+        Path file = write("policy.yaml", POLICY);
+        CliRun aws = CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", "aws");
+        assertThat(aws.exitCode()).as(aws.err()).isZero();
+        assertThat(aws.out()).contains("\"Federated\" : \"arn:aws:iam::123456789012:oidc-provider/"
+                + "token.actions.githubusercontent.com\"").contains("\"token.actions.githubusercontent.com:sub\"");
+
+        Path globbed = write("globbed.yaml", POLICY.replace("sub: repo:acme/app:ref:refs/heads/main",
+                "sub: {glob: \"repo:acme/app:ref:refs/heads/*\"}"));
+        CliRun strict = CliRun.of("policy", "export", globbed.toString(), "--profile", "deploy-prod", "--format", "vault");
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.err()).contains("cannot export profile 'deploy-prod' as vault [NOT_EXPRESSIBLE]")
+                .contains("condition sub glob \"repo:acme/app:ref:refs/heads/*\"");
+        CliRun lossy = CliRun.of("policy", "export", globbed.toString(), "--profile", "deploy-prod", "--format",
+                "vault", "--lossy");
+        assertThat(lossy.exitCode()).isZero();
+        assertThat(lossy.err()).contains("warning: a Vault JWT role will not check rule 'main' condition sub glob");
+        assertThat(lossy.out()).contains("\"role_type\" : \"jwt\"");
+
+        for (String format : new String[] {"gcp", "azure"}) {
+            CliRun run = CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", format,
+                    "--lossy");
+            assertThat(run.exitCode()).as(format + run.err()).isZero();
+        }
+        assertThat(CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", "ibm")
+                .exitCode()).isEqualTo(2);
+    }
 }
