@@ -26,6 +26,13 @@ class MatchingPropertiesTest {
                 .as("glob %s on %s (ignoreCase %s)", glob, value, ignoreCase).isEqualTo(expected);
     }
 
+    @Property(tries = 300)
+    void longGlobsAgreeWithTheReferenceMatcherToo(@ForAll("longGlobs") String glob, @ForAll("longValues") String value,
+                                                  @ForAll boolean ignoreCase) {
+        assertThat(Condition.Glob.of(glob, ignoreCase).holds(value, NOW)).as("glob %s on %s", glob, value)
+                .isEqualTo(referenceGlob(glob, 0, value, 0, ignoreCase));
+    }
+
     @Property(tries = 2000)
     void aGlobMatchesEveryValueBuiltFromIt(@ForAll("globs") String glob, @ForAll("segments") String fill,
                                            @ForAll("values") String anything) {
@@ -78,6 +85,16 @@ class MatchingPropertiesTest {
     @Provide
     Arbitrary<String> values() {
         return Arbitraries.strings().withChars("abAB/:.?[").ofMaxLength(10);
+    }
+
+    @Provide
+    Arbitrary<String> longGlobs() {
+        return Arbitraries.strings().withChars("aaaaB/:*").ofMinLength(55).ofMaxLength(80);
+    }
+
+    @Provide
+    Arbitrary<String> longValues() {
+        return Arbitraries.strings().withChars("aaaaAB/:").ofMinLength(40).ofMaxLength(90);
     }
 
     @Provide
