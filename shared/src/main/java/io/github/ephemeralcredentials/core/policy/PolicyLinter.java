@@ -283,10 +283,11 @@ final class PolicyLinter {
         List<Map<String, Object>> probes = new ArrayList<>();
         for (String w : witnesses(rule, "job_full_name")) {
             int slash = w.lastIndexOf('/');
-            String pr = (slash >= 0 ? w.substring(0, slash + 1) : "") + "PR-1";
+            String project = slash >= 0 ? w.substring(0, slash) : w;
             Map<String, Object> probe = new LinkedHashMap<>(base);
-            probe.put("job_full_name", pr);
-            probe.put("sub", "job:" + pr);
+            probe.put("job_full_name", project + "/PR-1");
+            // As BuildFacts.subject() writes it for a multibranch build.
+            probe.put("sub", "job:" + project + ":branch:PR-1");
             probes.add(probe);
         }
         if (probes.isEmpty()) {
