@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -52,6 +54,9 @@ public final class TokenVerifier {
     private final Duration maxTokenAge;
     private final JwksCache jwks;
     private final Clock clock;
+    private final Map<VerifierKey, JWSVerifier> verifierCache = new ConcurrentHashMap<>();
+    /** Bounds the memo when an issuer rotates often; a JWKS rarely holds more than a handful of keys. */
+    private static final int MAX_CACHED_VERIFIERS = 64;
 
     private TokenVerifier(Builder b) {
         this.issuer = Objects.requireNonNull(b.issuer, "issuer");
@@ -169,17 +174,28 @@ public final class TokenVerifier {
                 + candidates.get(0).getKeyID() + "' of '" + issuer + "'; the token was altered or forged");
     }
 
-    private static boolean verifies(SignedJWT jwt, JWSHeader header, JWK jwk) {
+    private boolean verifies(SignedJWT jwt, JWSHeader header, JWK jwk) {
         try {
-            // Nimbus cannot export an OKP key as a JDK PublicKey, so Ed25519 gets its own verifier.
-            JWSVerifier verifier = jwk instanceof OctetKeyPair okp
-                    ? new Ed25519Verifier(okp.toPublicJWK())
-                    : VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) jwk).toPublicKey());
+            JWSVerifier verifier = verifierCache.get(new VerifierKey(jwk, header.getAlgorithm()));
+            if (verifier == null) {
+                // Building the JDK key costs more than checking one signature: keep one verifier per key and alg.
+                verifier = jwk instanceof OctetKeyPair okp
+                        // Nimbus cannot export an OKP key as a JDK PublicKey, so Ed25519 gets its own verifier.
+                        ? new Ed25519Verifier(okp.toPublicJWK())
+                        : VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) jwk).toPublicKey());
+                if (verifierCache.size() > MAX_CACHED_VERIFIERS) {
+                    verifierCache.clear();
+                }
+                verifierCache.put(new VerifierKey(jwk, header.getAlgorithm()), verifier);
+            }
             return jwt.verify(verifier);
         } catch (JOSEException e) {
             // A key of the wrong type or size for the algorithm cannot have made this signature.
             return false;
         }
+    }
+
+    private record VerifierKey(JWK key, JWSAlgorithm alg) {
     }
 
     private void checkTimes(Claims claims) {

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  */
 public record Retries(int maxAttempts, Duration baseDelay, Duration maxDelay, Clock clock) {
 
+    /** How long a token must still be valid when an attempt starts. */
+    static final Duration IN_FLIGHT_MARGIN = Duration.ofSeconds(5);
+
     public static final Retries DEFAULT = new Retries(4, Duration.ofMillis(500), Duration.ofSeconds(8), Clock.systemUTC());
 
     /** For tests: the same rule with no waiting. */
@@ -80,12 +83,13 @@ public record Retries(int maxAttempts, Duration baseDelay, Duration maxDelay, Cl
     }
 
     private String tokenValidNow(String provider, Supplier<String> ciToken, String current, Throwable last) {
-        Instant now = clock.instant();
-        if (expiry(current).isAfter(now)) {
+        // A token that expires while the request is in flight is as bad as an expired one.
+        Instant usableUntil = clock.instant().plus(IN_FLIGHT_MARGIN);
+        if (expiry(current).isAfter(usableUntil)) {
             return current;
         }
         String fresh = ciToken.get();
-        if (expiry(fresh).isAfter(now)) {
+        if (expiry(fresh).isAfter(usableUntil)) {
             return fresh;
         }
         throw new ProviderException(provider, ProviderException.Reason.UNAVAILABLE, null,
