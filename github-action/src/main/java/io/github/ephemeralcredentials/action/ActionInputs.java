@@ -70,9 +70,9 @@ public final class ActionInputs {
         });
     }
 
-    /** Items separated by newlines or commas, blank ones dropped: how list inputs read in either YAML style. */
+    /** Items separated by commas, spaces or newlines, blank ones dropped (scopes, audiences: never contain spaces). */
     public List<String> list(String input) {
-        return get(input).map(value -> Arrays.stream(value.split("[\\r\\n,]+"))
+        return get(input).map(value -> Arrays.stream(value.split("[\\s,]+"))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
     }
 

@@ -8,7 +8,9 @@ import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.io.IOException;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -91,6 +93,21 @@ public final class IdTokenClient {
         }
         commands.addMask(idToken);
         return idToken;
+    }
+
+    /**
+     * Supplies {@code first} while it has at least a minute left, then fresh tokens (each masked): what a provider's
+     * retries need when they outlive the five-minute token.
+     */
+    public Supplier<String> supplier(String audience, String first) {
+        String[] current = {first};
+        return () -> {
+            Instant exp = UnverifiedClaims.decode(current[0]).expiresAt().orElse(Instant.MAX);
+            if (exp.isBefore(Instant.now().plusSeconds(60))) {
+                current[0] = fetch(audience);
+            }
+            return current[0];
+        };
     }
 
     private String once(HttpUrl url, String bearer) {
