@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.action;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ephemeralcredentials.core.credential.Revocation;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,8 @@ import java.util.Map;
  * <p>The revocations hold secrets (the token to revoke), so the serialized state is masked before it is written:
  * the runner debug-logs file-command values.
  */
-public record ActionState(boolean revoke, List<Revocation> revocations, List<String> files, List<String> exportedEnv) {
+public record ActionState(String provider, Instant expiresAt, boolean revoke, List<Revocation> revocations,
+                          List<String> files, List<String> exportedEnv) {
 
     /** The state's name; the post step reads it from {@code STATE_ephemeral_credentials}. */
     public static final String NAME = "ephemeral_credentials";
@@ -21,12 +23,14 @@ public record ActionState(boolean revoke, List<Revocation> revocations, List<Str
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ActionState {
+        java.util.Objects.requireNonNull(provider, "provider");
+        java.util.Objects.requireNonNull(expiresAt, "expiresAt");
         revocations = List.copyOf(revocations);
         files = List.copyOf(files);
         exportedEnv = List.copyOf(exportedEnv);
     }
 
-    private record Stored(int version, boolean revoke, List<StoredRevocation> revocations, List<String> files,
+    private record Stored(int version, String provider, String expiresAt, boolean revoke, List<StoredRevocation> revocations, List<String> files,
                           List<String> exportedEnv) {
     }
 
@@ -34,7 +38,7 @@ public record ActionState(boolean revoke, List<Revocation> revocations, List<Str
     }
 
     public String toJson() {
-        Stored stored = new Stored(1, revoke,
+        Stored stored = new Stored(1, provider, expiresAt.toString(), revoke,
                 revocations.stream().map(r -> new StoredRevocation(r.provider(), r.kind(), r.parameters())).toList(),
                 files, exportedEnv);
         try {
@@ -51,24 +55,25 @@ public record ActionState(boolean revoke, List<Revocation> revocations, List<Str
                 throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the saved state has version "
                         + stored.version() + "; the main and post steps must run the same action version");
             }
-            return new ActionState(stored.revoke(),
+            return new ActionState(stored.provider(), Instant.parse(stored.expiresAt()), stored.revoke(),
                     stored.revocations() == null ? List.of() : stored.revocations().stream()
                             .map(r -> new Revocation(r.provider(), r.kind(), r.parameters() == null ? Map.of() : r.parameters()))
                             .toList(),
                     stored.files() == null ? List.of() : stored.files(),
                     stored.exportedEnv() == null ? List.of() : stored.exportedEnv());
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | java.time.format.DateTimeParseException | NullPointerException e) {
             // Never quote the state: it holds secrets.
             throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the state saved by the main step ("
                     + "STATE_" + NAME + ") is not readable JSON"
-                    + (e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")")
+                    + (e instanceof JsonProcessingException j && j.getLocation() != null
+                            ? " (column " + j.getLocation().getColumnNr() + ")" : "")
                     + "; nothing was revoked — the credentials expire on their own");
         }
     }
 
     @Override
     public String toString() {
-        return "ActionState[revoke=" + revoke + ", revocations=" + revocations + ", files=" + files + ", env="
+        return "ActionState[" + provider + ", expires " + expiresAt + ", revoke=" + revoke + ", revocations=" + revocations + ", files=" + files + ", env="
                 + exportedEnv + "]";
     }
 }

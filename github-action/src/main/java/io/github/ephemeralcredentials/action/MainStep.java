@@ -42,7 +42,7 @@ public final class MainStep {
                         + "token-exchange service, which is not released yet; remove it");
             }
             RunnerFiles files = RunnerFiles.from(env);
-            Preflight preflight = Preflight.prepare(inputs, workspace(), runtime);
+            Preflight preflight = Preflight.prepare(inputs, workspace());
             ExchangePlan plan = preflight.plan();
 
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
@@ -89,7 +89,7 @@ public final class MainStep {
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
-        ActionState state = new ActionState(revoke, credential.revocations(),
+        ActionState state = new ActionState(credential.provider(), credential.expiresAt(), revoke, credential.revocations(),
                 credential.files().stream().map(Path::toString).toList(), exported);
         String stateJson = state.toJson();
         commands.addMask(stateJson);

@@ -1,18 +1,20 @@
 package io.github.ephemeralcredentials.action;
 
-import io.github.ephemeralcredentials.core.credential.Revocation;
-import io.github.ephemeralcredentials.core.provider.ProviderException;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.github.ephemeralcredentials.core.credential.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.credential.CredentialLifecycle.CleanupReport;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The action's post step (action.yml {@code post-entrypoint}), run at the end of the job even when the main step
- * failed: revokes what the providers can revoke, deletes credential files, blanks the exported variables for the
- * remaining post steps. Cleanup problems are warnings, not failures: the credentials expire within minutes anyway,
- * and failing an otherwise green job over a revocation hiccup would teach people to turn revocation off.
+ * failed: the core's cleanup (revoke what the providers can revoke, delete credential files) on the state the main
+ * step saved, then the exported variables blanked for the remaining post steps. Cleanup problems are warnings, not
+ * failures: the credentials expire within minutes anyway, and failing an otherwise green job over a revocation
+ * hiccup would teach people to turn revocation off.
  */
 public final class PostStep {
 
@@ -35,35 +37,22 @@ public final class PostStep {
             }
             ActionState state = ActionState.fromJson(saved);
             if (!state.revoke()) {
-                commands.info("Cleanup skipped (revoke: false): the credentials stay valid until they expire.");
+                commands.info("Cleanup skipped (revoke: false): the credentials stay valid until "
+                        + state.expiresAt() + ".");
                 return 0;
             }
-            int revoked = 0;
-            for (Revocation revocation : state.revocations()) {
-                try {
-                    runtime.provider(revocation.provider()).revoke(revocation);
-                    revoked++;
-                } catch (ProviderException | ActionException e) {
-                    commands.warning("could not revoke " + revocation.provider() + " " + revocation.kind() + ": "
-                            + e.getMessage() + " — it stays valid until it expires");
-                }
-            }
-            int deleted = 0;
-            for (String file : state.files()) {
-                try {
-                    if (Files.deleteIfExists(Path.of(file))) {
-                        deleted++;
-                    }
-                } catch (IOException e) {
-                    commands.warning("could not delete the credentials file " + file + ": " + e.getMessage());
-                }
-            }
+            EphemeralCredential issued = new EphemeralCredential(state.provider(), List.of(), Map.of(),
+                    state.expiresAt(), state.revocations(), state.files().stream().map(Path::of).toList());
+            CleanupReport report = new CredentialLifecycle(runtime.providers().values(), Clock.systemUTC())
+                    .cleanup(issued);
+            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
             if (!state.exportedEnv().isEmpty()) {
                 FileCommand envFile = RunnerFiles.from(env).env();
                 state.exportedEnv().forEach(name -> envFile.set(name, ""));
             }
-            commands.info("Cleaned up: revoked " + revoked + " of " + state.revocations().size() + ", deleted "
-                    + deleted + " file(s), blanked " + state.exportedEnv().size() + " variable(s).");
+            commands.info("Cleaned up: revoked " + report.revoked() + " of " + state.revocations().size()
+                    + ", deleted " + report.deleted() + " file(s), blanked " + state.exportedEnv().size()
+                    + " variable(s).");
             return 0;
         } catch (ActionException e) {
             commands.warning(e.getMessage());

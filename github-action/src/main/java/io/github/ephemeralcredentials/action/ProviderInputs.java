@@ -97,8 +97,7 @@ final class ProviderInputs {
         Spec spec = spec(providerId(inputs));
         Map<String, Object> parameters = collect(inputs, spec.parameters());
         Map<String, Object> scope = collect(inputs, spec.scope());
-        Duration lifetime = spec.lifetimeInput() == null ? DEFAULT_LIFETIME
-                : lifetime(inputs, spec.lifetimeInput()).orElse(DEFAULT_LIFETIME);
+        Duration lifetime = requestedLifetime(inputs, spec.provider()).orElse(DEFAULT_LIFETIME);
         String audience = inputs.get("audience").orElseGet(() -> defaultAudience(spec.provider(), parameters));
         return new ExchangePlan(spec.provider(), parameters, scope, lifetime, audience);
     }
@@ -141,6 +140,12 @@ final class ProviderInputs {
     private static Optional<String> parameter(Map<String, Object> parameters, String name) {
         Object value = parameters.get(name);
         return value instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The lifetime the provider's own input asks for ({@code role-duration-seconds}, {@code access-token-lifetime}). */
+    static Optional<Duration> requestedLifetime(ActionInputs inputs, String provider) {
+        return SPECS.stream().filter(s -> s.provider().equals(provider) && s.lifetimeInput() != null).findFirst()
+                .flatMap(s -> lifetime(inputs, s.lifetimeInput()));
     }
 
     /** {@code 900}, {@code 900s} → 15 minutes; anything else is an input error naming the input. */

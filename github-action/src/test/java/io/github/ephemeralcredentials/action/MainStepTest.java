@@ -221,12 +221,14 @@ class MainStepTest {
         CanaryProvider failing = new CanaryProvider() {
             @Override
             public void revoke(io.github.ephemeralcredentials.core.credential.Revocation revocation) {
-                throw new ProviderException("aws", ProviderException.Reason.UNAVAILABLE, null, "endpoint down");
+                throw new ProviderException("aws", ProviderException.Reason.UNAVAILABLE, null, "endpoint down for token " + CanaryProvider.SECRET);
             }
         };
         runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", failing));
         assertThat(post(AWS_INPUTS)).isZero();
-        assertThat(out()).contains("::warning::could not revoke aws canary: endpoint down");
+        assertThat(out()).contains("::warning::cleanup of aws/canary: ProviderException: endpoint down for token ****")
+                .contains("stays valid until it expires at 2030-01-01T00:15:00Z");
+        Canary.onlyInsideMasks(out(), secretsSeen());
         assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SECRET_ACCESS_KEY", "");
     }
 }
