@@ -17,18 +17,30 @@ public final class ActionException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final String detail;
 
     public ActionException(Reason reason, String message) {
+        this(reason, message, (String) null);
+    }
+
+    /** @param detail a multi-line explanation (a policy decision) shown beside the one-line message, or null */
+    public ActionException(Reason reason, String message, String detail) {
         super(message);
         this.reason = reason;
+        this.detail = detail;
     }
 
     public ActionException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.detail = null;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    public java.util.Optional<String> detail() {
+        return java.util.Optional.ofNullable(detail);
     }
 }

@@ -48,7 +48,7 @@ public final class MainStep {
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
             String token = tokens.fetch(plan.audience());
             Claims claims = UnverifiedClaims.decode(token);
-            preflight.check(claims, commands);
+            preflight.check(claims).ifPresent(summary -> commands.debug("trust policy: " + summary));
 
             CredentialProvider provider = runtime.provider(plan.provider());
             EphemeralCredential credential;
@@ -61,6 +61,11 @@ public final class MainStep {
             publish(credential, files, exportEnv, outputCredentials, revoke);
             return 0;
         } catch (ActionException e) {
+            e.detail().ifPresent(detail -> {
+                commands.group(e.reason() == Reason.POLICY_DENIED ? "Trust policy decision (DENIED)" : "Details");
+                commands.info(detail);
+                commands.endGroup();
+            });
             commands.error(e.getMessage());
             return 1;
         }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code profile}, from the policy's profile — and the policy pre-flight on the token's claims, whose denial
  * fails the step with the engine's claim-by-claim explanation.
  */
-final class Preflight {
+public final class Preflight {
 
     private final ExchangePlan plan;
     private final Policy policy;
@@ -29,7 +29,7 @@ final class Preflight {
         this.profile = profile;
     }
 
-    static Preflight prepare(ActionInputs inputs, Path workspace) {
+    public static Preflight prepare(ActionInputs inputs, Path workspace) {
         Optional<String> policyPath = inputs.get("policy");
         Optional<String> profileName = inputs.get("profile");
         if (policyPath.isEmpty()) {
@@ -72,23 +72,25 @@ final class Preflight {
         }
     }
 
-    ExchangePlan plan() {
+    public ExchangePlan plan() {
         return plan;
     }
 
-    /** With a policy: evaluates it on the token's claims; a denial prints the explanation and fails the step. */
-    void check(Claims claims, WorkflowCommands commands) {
+    /**
+     * With a policy: evaluates it on the token's claims.
+     *
+     * @return the decision's one-line summary when allowed, empty without a policy
+     * @throws ActionException {@link Reason#POLICY_DENIED} with the engine's explanation as detail
+     */
+    public Optional<String> check(Claims claims) {
         if (policy == null) {
-            return;
+            return Optional.empty();
         }
         Decision decision = policy.evaluate(claims, profile);
         if (!decision.allowed()) {
-            commands.group("Trust policy decision for profile '" + profile + "' (DENIED)");
-            commands.info(decision.explain().stripTrailing());
-            commands.endGroup();
             throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + profile + "': "
-                    + decision.summary() + " — see the decision above; the provider was not called");
+                    + decision.summary() + " — the provider was not called", decision.explain().stripTrailing());
         }
-        commands.debug("trust policy: " + decision.summary());
+        return Optional.of(decision.summary());
     }
 }

@@ -11,17 +11,17 @@ import java.text.ParseException;
  * provider verifies it (it is the security boundary), and the claims serve the policy pre-flight (which mirrors
  * the administrator's policy to explain a denial early), session names and messages.
  */
-final class UnverifiedClaims {
+public final class UnverifiedClaims {
 
     private UnverifiedClaims() {
     }
 
-    static Claims decode(String token) {
+    public static Claims decode(String token) {
         try {
             return Claims.of(JWTParser.parse(token).getJWTClaimsSet().toJSONObject());
         } catch (ParseException | RuntimeException e) {
-            throw new ActionException(Reason.ID_TOKEN_UNAVAILABLE, "the runner's OIDC token is not a JWT; "
-                    + "re-run the job, and report it if it persists");
+            throw new ActionException(Reason.ID_TOKEN_UNAVAILABLE, "the OIDC token is not a JWT (three "
+                    + "base64url parts separated by dots); pass the token itself, not a file of JSON or a header");
         }
     }
 }

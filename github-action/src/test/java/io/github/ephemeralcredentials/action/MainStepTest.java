@@ -231,4 +231,60 @@ class MainStepTest {
         Canary.onlyInsideMasks(out(), secretsSeen());
         assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SECRET_ACCESS_KEY", "");
     }
+
+    private void writePolicy() throws IOException {
+        Files.createDirectories(runner.workspace().resolve(".github"));
+        Files.writeString(runner.workspace().resolve(".github/credentials-policy.yaml"), """
+                version: 1
+                profiles:
+                  deploy:
+                    provider: aws
+                    maxLifetime: 10m
+                    parameters:
+                      role-arn: arn:aws:iam::123456789012:role/deploy
+                rules:
+                  - name: main-only
+                    issuer: %s
+                    profiles: [deploy]
+                    claims:
+                      repository: octo-org/octo-repo
+                      ref: refs/heads/main
+                """.formatted(runner.issuerUrl()));
+    }
+
+    @Test
+    void aPolicyProfileFixesTheParametersAndCapsTheLifetime() throws IOException {
+        writePolicy();
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy",
+                "role-duration-seconds", "3600"))).isZero();
+        var request = provider.requests.get(0);
+        assertThat(request.parameters()).containsExactly(Map.entry("role-arn", "arn:aws:iam::123456789012:role/deploy"));
+        assertThat(request.lifetime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(out()).contains("::debug::trust policy: allowed by rule 'main-only'");
+    }
+
+    @Test
+    void aPolicyDenialExplainsClaimByClaimAndNeverCallsTheProvider() throws IOException {
+        writePolicy();
+        runner.claim("ref", "refs/heads/feature");
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy"))).isEqualTo(1);
+        assertThat(provider.requests).isEmpty();
+        assertThat(out()).contains("::group::Trust policy decision (DENIED)")
+                .contains("[FAIL] ref").contains("refs/heads/feature")
+                .contains("::error::the trust policy denied profile 'deploy': no rule for this profile matched");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void policyInputsAreCheckedBeforeTheTokenIsRequested() throws IOException {
+        writePolicy();
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "nope"))).isEqualTo(1);
+        assertThat(out()).contains("defines no profile 'nope'; it defines deploy");
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy",
+                "role-to-assume", "arn:aws:iam::1:role/other"))).isEqualTo(1);
+        assertThat(out()).contains("remove input(s) role-to-assume");
+        assertThat(main(Map.of("policy", "missing.yaml", "profile", "deploy"))).isEqualTo(1);
+        assertThat(out()).contains("the trust policy cannot be used").contains("no such file");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
 }
