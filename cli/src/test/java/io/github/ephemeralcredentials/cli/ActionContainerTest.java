@@ -119,4 +119,19 @@ class ActionContainerTest {
         assertThat(runner.tokenRequests()).hasSizeBetween(2, 10);
     }
 
+    @Test
+    void aMalformedRoleArnIsRefusedWithTheProvidersMessage() throws Exception {
+        Container.Result result = main(runner.environment(Map.of("role-to-assume", "arn:aws:iam::role/deploy"), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::").contains("roleArn").contains("arn:aws:iam::123456789012:role/deploy")
+                .contains("check this step's `with:` inputs");
+    }
+
+    @Test
+    void aDurationOutOfRangeIsRefusedWithTheRange() throws Exception {
+        Container.Result result = main(runner.environment(Map.of("role-to-assume",
+                "arn:aws:iam::123456789012:role/deploy", "role-duration-seconds", "60"), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::").contains("900");
+    }
 }

@@ -33,13 +33,13 @@ final class ProviderInputs {
 
     private static final List<Spec> SPECS = List.of(
             new Spec("aws", List.of(
-                    new Mapping("role-to-assume", "role-arn", false),
+                    new Mapping("role-to-assume", "roleArn", false),
                     new Mapping("aws-region", "region", false),
-                    new Mapping("role-session-name", "session-name", false),
-                    new Mapping("managed-session-policies", "policy-arns", true),
-                    new Mapping("role-chaining", "chain-role-arn", false),
-                    new Mapping("aws-sts-endpoint", "sts-endpoint", false)),
-                    List.of(new Mapping("inline-session-policy", "session-policy", false)),
+                    new Mapping("role-session-name", "sessionNamePrefix", false),
+                    new Mapping("role-chaining", "chainRoleArn", false),
+                    new Mapping("aws-sts-endpoint", "endpoint", false)),
+                    List.of(new Mapping("inline-session-policy", "sessionPolicy", false),
+                            new Mapping("managed-session-policies", "policyArns", true)),
                     "role-duration-seconds", Set.of("role-to-assume")),
             new Spec("gcp", List.of(
                     new Mapping("workload-identity-provider", "workload-identity-provider", false),
@@ -172,7 +172,7 @@ final class ProviderInputs {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Mapping m : mappings) {
             if (m.list()) {
-                List<String> items = m.parameter().equals("policy-arns") || m.parameter().equals("secrets")
+                List<String> items = m.parameter().equals("policyArns") || m.parameter().equals("secrets")
                         ? inputs.lines(m.input()) : inputs.list(m.input());
                 if (!items.isEmpty()) {
                     out.put(m.parameter(), items);

@@ -173,6 +173,11 @@ public final class RunnerEmulation implements AutoCloseable {
         return this;
     }
 
+    /** The non-reserved claims of the tokens minted from now on (GitHub's job claims). */
+    public Map<String, Object> claims() {
+        return Map.copyOf(extraClaims);
+    }
+
     public RunnerEmulation mintWith(Function<String, String> tokenForAudience) {
         minter.set(tokenForAudience);
         return this;

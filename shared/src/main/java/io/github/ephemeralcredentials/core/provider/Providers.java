@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.provider;
 
+import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
@@ -29,6 +30,7 @@ public final class Providers {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(environment, "environment");
         return byId(List.of(
+                new AwsProvider(http, retries, AwsProvider.defaultFileDirectory()),
                 new AzureProvider(http, retries, clock),
                 new TokenExchangeProvider(http, retries, environment, clock),
                 new JwtBearerProvider(http, retries, environment, clock)));
