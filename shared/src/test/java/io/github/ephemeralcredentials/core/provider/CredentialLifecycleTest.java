@@ -1,11 +1,12 @@
-package io.github.ephemeralcredentials.core.credential;
+package io.github.ephemeralcredentials.core.provider;
+
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
-import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,8 @@
-package io.github.ephemeralcredentials.core.credential;
+package io.github.ephemeralcredentials.core.provider;
 
-import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.credential.Revocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What happens to a credential after it was issued: refreshed while the job still needs it, and taken back when
+ * What happens to a credential after it was issued (it lives beside the providers, not in {@code credential},
+ * because taking a credential back is a provider call and dependencies point from provider to credential only): refreshed while the job still needs it, and taken back when
  * the job's block ends.
  *
  * <p>Cleanup does every step even when one fails (a revocation error must not leave a credentials file on disk),
