@@ -34,7 +34,7 @@ FROM alpine:3.20
 # mounted workspace and file-command files.
 COPY --from=jre /opt/jre /opt/jre
 COPY --from=jre /app/ephemeral-credentials.jar /app/ephemeral-credentials.jar
-COPY github-action/docker/run github-action/docker/post github-action/docker/train /app/
+COPY github-action/docker/run github-action/docker/post github-action/docker/train github-action/docker/jvm.options /app/
 # The AppCDS archive: classes the main step loads, recorded at exit of a training run of the main step against a
 # loopback endpoint (the run ends with a provider error, after loading the whole path). Same JVM, same jar path
 # as at run time, or the JVM ignores the archive.
