@@ -19,9 +19,11 @@ public final class OAuthErrors implements ErrorTranslator {
 
     /** The part of the presented token a server's description points at. */
     enum Culprit {
-        AUDIENCE(Pattern.compile("\\baud(ience)?\\b")),
-        EXPIRY(Pattern.compile("expired|not active|\\bexp\\b|\\bnbf\\b|\\biat\\b|not yet valid|validity|too old|lifetime")),
-        REPLAY(Pattern.compile("reuse|replay|\\bjti\\b|already used")),
+        MISSING_CLAIM(Pattern.compile("claim is required|missing (required )?claim|claim .* missing")),
+        AUDIENCE(Pattern.compile("\\baud(iences?)?\\b")),
+        EXPIRY(Pattern.compile("expired|not active|\\bexp\\b|\\bnbf\\b|\\biat\\b|not yet valid|validity|too old|lifetime"
+                + "|too far in the (past|future)")),
+        REPLAY(Pattern.compile("reuse|replay|already used")),
         SIGNATURE(Pattern.compile("signature|\\bjwks?\\b|\\bkid\\b|public key")),
         ISSUER(Pattern.compile("\\biss(uer)?\\b|identity provider|\\bidp\\b")),
         SUBJECT(Pattern.compile("user not found|\\bsub(ject)?\\b|no (matching )?user|unknown user|not linked"));
@@ -45,6 +47,9 @@ public final class OAuthErrors implements ErrorTranslator {
             return Optional.empty();
         }
     }
+
+    private static final Pattern INVALID_CLIENT_TEXT =
+            Pattern.compile("invalid client|client credentials|client authentication", Pattern.CASE_INSENSITIVE);
 
     private final String provider;
     private final HttpUrl endpoint;
@@ -70,7 +75,13 @@ public final class OAuthErrors implements ErrorTranslator {
     @Override
     public ProviderException translate(OAuthError error) {
         String head = provider + ": " + endpoint + " refused the request (" + error.summary() + "). ";
-        return switch (error.code()) {
+        String code = error.code();
+        if (code.equals("unauthorized_client") && error.description() != null
+                && INVALID_CLIENT_TEXT.matcher(error.description()).find()) {
+            // Keycloak (and others) answer unauthorized_client when the client secret is wrong.
+            code = "invalid_client";
+        }
+        return switch (code) {
             case "invalid_grant" -> refusedToken(error, head);
             // RFC 6750 §3.1, which Keycloak answers when a subject_token fails validation.
             case "invalid_token" -> new ProviderException(provider, Reason.INVALID_TOKEN, error.code(), head
@@ -94,6 +105,10 @@ public final class OAuthErrors implements ErrorTranslator {
             case "invalid_request" -> new ProviderException(provider, Reason.INVALID_PARAMETERS, error.code(), head
                     + "The request was malformed for this server: check the profile's parameters (e.g. "
                     + "'subject-issuer', 'subject-token-type', 'requested-token-type').");
+            // Keycloak's answer to a subject_issuer that names no usable identity provider.
+            case "invalid_issuer" -> new ProviderException(provider, Reason.INVALID_PARAMETERS, error.code(), head
+                    + "The server knows no identity provider by that name: check 'subject-issuer' (the alias of the "
+                    + "identity provider that trusts " + claimsOr("iss", "the CI issuer") + ").");
             case "unsupported_grant_type" -> new ProviderException(provider, Reason.INVALID_PARAMETERS, error.code(),
                     head + "The server does not support this grant: enable it on the server, or use another provider.");
             case "unsupported_token_type" -> new ProviderException(provider, Reason.INVALID_PARAMETERS, error.code(),
@@ -112,7 +127,7 @@ public final class OAuthErrors implements ErrorTranslator {
      */
     public ProviderException refusedToken(OAuthError error, String head) {
         Reason reason = Culprit.in(error.description()).map(c -> switch (c) {
-            case EXPIRY, REPLAY, SIGNATURE -> Reason.INVALID_TOKEN;
+            case EXPIRY, REPLAY, SIGNATURE, MISSING_CLAIM -> Reason.INVALID_TOKEN;
             default -> Reason.ACCESS_DENIED;
         }).orElse(Reason.ACCESS_DENIED);
         String hint = hint(error.description()).orElse("Check that the server trusts this identity: " + identity() + ".");
@@ -122,6 +137,8 @@ public final class OAuthErrors implements ErrorTranslator {
     /** What the server's description says it refused, with the token's value for that part; empty if it does not say. */
     public Optional<String> hint(String description) {
         return Culprit.in(description).map(c -> switch (c) {
+            case MISSING_CLAIM -> "The token lacks a claim the server requires (named in its description): the CI "
+                    + "issuer must set it.";
             case AUDIENCE -> "It refused the token's audience: the CI token has aud=" + claims.audience()
                     + "; mint it with the audience this server expects (often its issuer or token endpoint URL).";
             case EXPIRY -> "It refused the token's validity window: the CI token has exp=" + claimsOr("exp", "none")

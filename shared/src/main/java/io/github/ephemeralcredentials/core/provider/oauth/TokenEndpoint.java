@@ -160,7 +160,7 @@ public final class TokenEndpoint {
 
     private Map<String, String> extensions(JsonNode json, Form fields, ClientAuthentication auth) {
         Map<String, String> ext = new LinkedHashMap<>();
-        json.fields().forEachRemaining(e -> {
+        json.properties().forEach(e -> {
             if (!List.of("error", "error_description", "error_uri").contains(e.getKey()) && !e.getValue().isContainerNode()) {
                 ext.put(e.getKey(), clean(e.getValue().asText(), fields, auth));
             } else if (e.getValue().isArray()) {

@@ -204,6 +204,28 @@ class TokenExchangeProviderTest {
     }
 
     @Test
+    void keycloaksRefusalTextsPointAtThePartOfTheTokenTheyName() {
+        // Descriptions Keycloak 26.7 sends for refused assertions (see KeycloakOAuthTest for the live ones).
+        Map<String, List<Object>> cases = Map.of(
+                "Multiple audiences not allowed", List.of(Reason.ACCESS_DENIED, "aud=[https://as.example.test]"),
+                "Token jti claim is required", List.of(Reason.INVALID_TOKEN, "lacks a claim"),
+                "Token was issued too far in the past to be used now", List.of(Reason.INVALID_TOKEN, "validity window"),
+                "No Identity Provider for provided issuer", List.of(Reason.ACCESS_DENIED, "iss=" + OAuthWire.CI_ISSUER),
+                "Invalid signature", List.of(Reason.INVALID_TOKEN, "signature"));
+        cases.forEach((description, expected) -> {
+            server.enqueue(error(400, "invalid_grant", description));
+            assertThatThrownBy(() -> provider.exchange(request(ci, params("token-endpoint", endpoint), Map.of())))
+                    .as(description)
+                    .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.reason()).isEqualTo(expected.get(0)))
+                    .hasMessageContaining((String) expected.get(1));
+        });
+        server.enqueue(error(400, "invalid_issuer", "Invalid subject_issuer parameter"));
+        assertThatThrownBy(() -> provider.exchange(request(ci, params("token-endpoint", endpoint), Map.of())))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS))
+                .hasMessageContaining("'subject-issuer'");
+    }
+
+    @Test
     void everyRfc6749ErrorCodeHasAStableReason() {
         Map<String, Reason> expected = Map.of(
                 "invalid_client", Reason.INVALID_PARAMETERS,
@@ -225,6 +247,18 @@ class TokenExchangeProviderTest {
                     });
         });
         assertThat(server.getRequestCount()).as("none of these is retried").isEqualTo(expected.size());
+    }
+
+    @Test
+    void unauthorizedClientThatSaysTheCredentialsAreWrongPointsAtTheSecret() {
+        // Keycloak's answer to a wrong client secret.
+        server.enqueue(error(401, "unauthorized_client", "Invalid client or Invalid client credentials"));
+        assertThatThrownBy(() -> provider.exchange(request(ci, params("token-endpoint", endpoint), Map.of())))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
+                    assertThat(e.providerCode()).isEqualTo("unauthorized_client");
+                })
+                .hasMessageContaining("client-secret-env");
     }
 
     @Test
