@@ -7,13 +7,12 @@ import io.github.ephemeralcredentials.action.ActionException;
 import io.github.ephemeralcredentials.action.ActionInputs;
 import io.github.ephemeralcredentials.action.ActionRuntime;
 import io.github.ephemeralcredentials.action.ExchangePlan;
-import io.github.ephemeralcredentials.action.Preflight;
+import io.github.ephemeralcredentials.action.CoreExchange;
 import io.github.ephemeralcredentials.action.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.oidc.Claims;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,19 +93,17 @@ final class ExchangeCommand implements Callable<Integer> {
             if (profile != null) {
                 inputs.put(ActionInputs.variable("profile"), profile);
             }
-            Preflight preflight = Preflight.prepare(new ActionInputs(inputs), Path.of(""));
-            ExchangePlan plan = preflight.plan();
+            CoreExchange exchange = CoreExchange.prepare(new ActionInputs(inputs), Path.of(""));
+            ExchangePlan plan = exchange.plan();
             if (format == Format.credential_process && !plan.provider().equals("aws")) {
                 throw new ActionException(ActionException.Reason.INVALID_INPUT, "--format credential-process is for "
                         + "the aws provider only; use env or json for " + plan.provider());
             }
             token = readToken();
             Claims claims = UnverifiedClaims.decode(token);
-            preflight.check(claims);
             ActionRuntime runtime = ActionCommand.runtime(System.getenv());
             String ciToken = token;
-            EphemeralCredential credential = runtime.provider(plan.provider()).exchange(new ExchangeRequest(
-                    () -> ciToken, claims, plan.parameters(), plan.scope(), plan.lifetime()));
+            EphemeralCredential credential = exchange.run(claims, () -> ciToken, runtime);
             out.print(render(credential));
             out.flush();
             return OK;

@@ -4,8 +4,6 @@ import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.oidc.Claims;
-import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,19 +40,16 @@ public final class MainStep {
                         + "token-exchange service, which is not released yet; remove it");
             }
             RunnerFiles files = RunnerFiles.from(env);
-            Preflight preflight = Preflight.prepare(inputs, workspace());
-            ExchangePlan plan = preflight.plan();
+            CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
+            ExchangePlan plan = exchange.plan();
 
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
             String token = tokens.fetch(plan.audience());
             Claims claims = UnverifiedClaims.decode(token);
-            preflight.check(claims).ifPresent(summary -> commands.debug("trust policy: " + summary));
 
-            CredentialProvider provider = runtime.provider(plan.provider());
             EphemeralCredential credential;
             try {
-                credential = provider.exchange(new ExchangeRequest(tokens.supplier(plan.audience(), token), claims,
-                        plan.parameters(), plan.scope(), plan.lifetime()));
+                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime);
             } catch (ProviderException e) {
                 return refused(e, plan, claims);
             }

@@ -1,35 +1,43 @@
 package io.github.ephemeralcredentials.action;
 
 import io.github.ephemeralcredentials.action.ActionException.Reason;
+import io.github.ephemeralcredentials.core.audit.AuditRecord;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
 import io.github.ephemeralcredentials.core.oidc.Claims;
-import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.policy.Profile;
+import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * What is decided before the provider is called: the plan — from the inputs, or, with {@code policy} and
- * {@code profile}, from the policy's profile — and the policy pre-flight on the token's claims, whose denial
- * fails the step with the engine's claim-by-claim explanation.
+ * The host's one call of the core. Before the token is requested: the plan — from the inputs, or, with {@code policy}
+ * and {@code profile}, from the policy's profile (so bad inputs fail before anything is asked of the runner). Then,
+ * with a policy, the core's {@link Exchange} (policy decision on the token's claims, then the profile's provider,
+ * lifetime capped by the profile); without one, the named provider directly.
  */
-public final class Preflight {
+public final class CoreExchange {
 
     private final ExchangePlan plan;
     private final Policy policy;
     private final String profile;
 
-    private Preflight(ExchangePlan plan, Policy policy, String profile) {
+    private CoreExchange(ExchangePlan plan, Policy policy, String profile) {
         this.plan = plan;
         this.policy = policy;
         this.profile = profile;
     }
 
-    public static Preflight prepare(ActionInputs inputs, Path workspace) {
+    public static CoreExchange prepare(ActionInputs inputs, Path workspace) {
         Optional<String> policyPath = inputs.get("policy");
         Optional<String> profileName = inputs.get("profile");
         if (policyPath.isEmpty()) {
@@ -37,7 +45,7 @@ public final class Preflight {
                 throw new ActionException(Reason.INVALID_INPUT, "input `profile` needs `policy`: the path of the "
                         + "trust policy file in the repository that defines profile '" + profileName.get() + "'");
             }
-            return new Preflight(ProviderInputs.plan(inputs), null, null);
+            return new CoreExchange(ProviderInputs.plan(inputs), null, null);
         }
         String name = profileName.orElseThrow(() -> new ActionException(Reason.INVALID_INPUT, "input `policy` needs "
                 + "`profile`: the name of the profile of " + policyPath.get() + " this step asks for"));
@@ -61,7 +69,7 @@ public final class Preflight {
         Duration lifetime = requested.compareTo(p.maxLifetime()) < 0 ? requested : p.maxLifetime();
         String audience = inputs.get("audience")
                 .orElseGet(() -> ProviderInputs.defaultAudience(p.provider(), p.parameters()));
-        return new Preflight(new ExchangePlan(p.provider(), p.parameters(), p.scope(), lifetime, audience), policy, name);
+        return new CoreExchange(new ExchangePlan(p.provider(), p.parameters(), p.scope(), lifetime, audience), policy, name);
     }
 
     private static Policy load(Path file) {
@@ -77,20 +85,26 @@ public final class Preflight {
     }
 
     /**
-     * With a policy: evaluates it on the token's claims.
+     * Exchanges the token.
      *
-     * @return the decision's one-line summary when allowed, empty without a policy
-     * @throws ActionException {@link Reason#POLICY_DENIED} with the engine's explanation as detail
+     * @throws ActionException   {@link Reason#POLICY_DENIED} with the engine's explanation as detail
+     * @throws ProviderException when the provider refused or failed
      */
-    public Optional<String> check(Claims claims) {
+    public EphemeralCredential run(Claims claims, Supplier<String> ciToken, ActionRuntime runtime) {
         if (policy == null) {
-            return Optional.empty();
+            return runtime.provider(plan.provider()).exchange(new ExchangeRequest(ciToken, claims, plan.parameters(),
+                    plan.scope(), plan.lifetime()));
         }
-        Decision decision = policy.evaluate(claims, profile);
-        if (!decision.allowed()) {
+        ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
+                .run(policy, claims, ciToken, profile, plan.lifetime());
+        if (outcome instanceof ExchangeOutcome.Denied denied) {
             throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + profile + "': "
-                    + decision.summary() + " — the provider was not called", decision.explain().stripTrailing());
+                    + denied.decision().summary() + " — the provider was not called",
+                    denied.decision().explain().stripTrailing());
         }
-        return Optional.of(decision.summary());
+        if (outcome instanceof ExchangeOutcome.Failed failed) {
+            throw failed.failure();
+        }
+        return ((ExchangeOutcome.Issued) outcome).credential();
     }
 }
