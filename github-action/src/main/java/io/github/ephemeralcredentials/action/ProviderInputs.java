@@ -44,7 +44,7 @@ final class ProviderInputs {
             new Spec("gcp", List.of(
                     new Mapping("workload-identity-provider", "workload-identity-provider", false),
                     new Mapping("service-account", "service-account", false),
-                    new Mapping("create-credentials-file", "create-credentials-file", false)),
+                    new Mapping("create-credentials-file", "credentials-file", false)),
                     List.of(new Mapping("access-token-scopes", "scopes", true)),
                     "access-token-lifetime", Set.of("workload-identity-provider")),
             new Spec("azure", List.of(
@@ -56,7 +56,7 @@ final class ProviderInputs {
                     new Mapping("vault-url", "address", false),
                     new Mapping("vault-role", "role", false),
                     new Mapping("vault-namespace", "namespace", false),
-                    new Mapping("vault-secrets", "secrets", true)),
+                    new Mapping("vault-secrets", "secrets", false)),
                     List.of(),
                     null, Set.of("vault-url")),
             new Spec("token-exchange", List.of(
@@ -172,8 +172,7 @@ final class ProviderInputs {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Mapping m : mappings) {
             if (m.list()) {
-                List<String> items = m.parameter().equals("policyArns") || m.parameter().equals("secrets")
-                        ? inputs.lines(m.input()) : inputs.list(m.input());
+                List<String> items = m.parameter().equals("policyArns") ? inputs.lines(m.input()) : inputs.list(m.input());
                 if (!items.isEmpty()) {
                     out.put(m.parameter(), items);
                 }
