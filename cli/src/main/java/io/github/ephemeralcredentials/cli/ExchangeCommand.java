@@ -36,17 +36,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "exchange",
         description = {"Trade a CI job's OIDC token (from a file) for provider credentials and print them.",
                 "Parameters use the GitHub Action's input names, e.g. -p role-to-assume=arn:aws:iam::123456789012:role/deploy."},
-        footerHeading = "%nExit codes:%n",
+        footerHeading = ExitCodes.FOOTER_HEADING,
         footer = {"  0  credentials printed", "  1  the policy or the provider refused, or the provider failed",
                 "  2  the command line is wrong", "  3  an input cannot be used (token file, policy file, parameter)"},
         mixinStandardHelpOptions = true)
 final class ExchangeCommand implements Callable<Integer> {
 
     enum Format { env, json, credential_process }
-
-    static final int OK = 0;
-    static final int NO = 1;
-    static final int BAD_INPUT = 3;
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -106,12 +102,12 @@ final class ExchangeCommand implements Callable<Integer> {
             EphemeralCredential credential = exchange.run(claims, () -> ciToken, runtime);
             out.print(render(credential));
             out.flush();
-            return OK;
+            return ExitCodes.OK;
         } catch (ActionException e) {
             Redactor redactor = token == null ? Redactor.none() : Redactor.of(token);
             e.detail().ifPresent(d -> err.println(redactor.redact(d)));
             err.println("error: " + redactor.redact(e.getMessage()));
-            return e.reason() == ActionException.Reason.POLICY_DENIED ? NO : BAD_INPUT;
+            return e.reason() == ActionException.Reason.POLICY_DENIED ? ExitCodes.NO : ExitCodes.BAD_INPUT;
         } catch (ProviderException e) {
             Redactor redactor = Redactor.of(token);
             if (e.reason() == ProviderException.Reason.ACCESS_DENIED || e.reason() == ProviderException.Reason.INVALID_TOKEN) {
@@ -123,7 +119,7 @@ final class ExchangeCommand implements Callable<Integer> {
                 }
             }
             err.println("error: " + redactor.redact(e.getMessage()));
-            return e.reason() == ProviderException.Reason.INVALID_PARAMETERS ? BAD_INPUT : NO;
+            return e.reason() == ProviderException.Reason.INVALID_PARAMETERS ? ExitCodes.BAD_INPUT : ExitCodes.NO;
         }
     }
 

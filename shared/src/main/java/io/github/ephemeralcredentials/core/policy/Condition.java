@@ -82,16 +82,16 @@ public sealed interface Condition {
     }
 
     /** A glob: {@code *} matches any run of characters except {@code /} and {@code :}; {@code **} matches any. */
-    record Glob(String pattern, boolean ignoreCase, Pattern compiled) implements Condition {
+    record Glob(String pattern, boolean ignoreCase, GlobMatcher matcher) implements Condition {
 
         public static Glob of(String pattern, boolean ignoreCase) {
-            return new Glob(pattern, ignoreCase, GlobSyntax.compile(pattern, ignoreCase));
+            return new Glob(pattern, ignoreCase, new GlobMatcher(pattern, ignoreCase));
         }
 
         @Override
         public boolean holds(Object claim, Instant now) {
             for (String text : ClaimText.texts(claim)) {
-                if (compiled.matches(text)) {
+                if (matcher.matches(text)) {
                     return true;
                 }
             }

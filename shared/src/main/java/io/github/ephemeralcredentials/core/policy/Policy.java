@@ -169,4 +169,13 @@ public final class Policy {
     public List<LintFinding> lint() {
         return PolicyLinter.lint(this);
     }
+
+    /**
+     * The provider-side trust configuration for a profile's rules.
+     *
+     * @throws ExportException naming a condition the target cannot express (unless {@code lossy})
+     */
+    public ExportResult export(String profile, ExportFormat format, boolean lossy) {
+        return PolicyExporter.export(this, profile, format, lossy);
+    }
 }

@@ -293,6 +293,12 @@ final class PolicyReader {
 
     private void readConditions(String claim, Node node, String what, List<ClaimCondition> out) {
         if (node instanceof SequenceNode seq) {
+            if (!seq.getValue().isEmpty() && seq.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+                problem(PolicyProblem.Code.WRONG_TYPE, seq, what + ", claim '" + claim + "': a bare list is "
+                        + "ambiguous; for any of several values write {oneOf: [...]}, for several conditions that "
+                        + "must all hold write a list of mappings such as [{glob: \"...\"}, {not: {equals: x}}]");
+                return;
+            }
             for (Node item : seq.getValue()) {
                 if (!(item instanceof MappingNode)) {
                     problem(PolicyProblem.Code.WRONG_TYPE, item, what + ", claim '" + claim + "': a list here holds "
@@ -603,7 +609,23 @@ final class PolicyReader {
         }
         if (node instanceof MappingNode m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<String, NodeTuple> e : entries(m, null, what, false).entrySet()) {
+            List<NodeTuple> own = new ArrayList<>();
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.isPlain() && k.getValue().equals("<<")) {
+                    // A YAML merge key, handy for tests that vary one claim of a shared set.
+                    Object merged = plain(t.getValueNode(), what + ".<<", depth + 1);
+                    if (merged instanceof Map<?, ?> base) {
+                        base.forEach((k2, v2) -> out.put(String.valueOf(k2), v2));
+                    } else {
+                        problem(PolicyProblem.Code.WRONG_TYPE, t.getValueNode(), what
+                                + ": a merge key '<<' takes an alias of a mapping, such as <<: *base");
+                    }
+                } else {
+                    own.add(t);
+                }
+            }
+            MappingNode ownOnly = new MappingNode(m.getTag(), true, own, m.getFlowStyle(), m.getStartMark(), m.getEndMark());
+            for (Map.Entry<String, NodeTuple> e : entries(ownOnly, null, what, false).entrySet()) {
                 Object v = plain(e.getValue().getValueNode(), what + "." + e.getKey(), depth + 1);
                 if (v != null) {
                     out.put(e.getKey(), v);

@@ -42,16 +42,20 @@ public record Rule(String name, Effect effect, String issuer, List<String> profi
         List<ConditionOutcome> outcomes = new ArrayList<>(conditions.size() + 1);
         String presentedIssuer = claims.issuer();
         boolean all = issuer.equals(presentedIssuer);
-        outcomes.add(new ConditionOutcome("iss", "equals", "equals " + ClaimText.quote(issuer),
+        outcomes.add(new ConditionOutcome("iss", "equals", expectedIssuer(),
                 ClaimText.shown(claims.values().get("iss")), all, position));
         for (ClaimCondition c : conditions) {
             Object value = claims.values().get(c.claim());
             boolean holds = c.condition().holds(value, now);
             all &= holds;
-            outcomes.add(new ConditionOutcome(c.claim(), c.condition().operator(), c.condition().expected(),
+            outcomes.add(new ConditionOutcome(c.claim(), c.condition().operator(), c.expected(),
                     ClaimText.shown(value), holds, c.position()));
         }
         return new RuleOutcome(name, effect, position, all, outcomes);
+    }
+
+    private String expectedIssuer() {
+        return "equals " + ClaimText.quote(issuer);
     }
 
     boolean appliesTo(String profile) {
