@@ -148,7 +148,7 @@ public final class CephRgwPeer implements BeforeAllCallback, ParameterResolver {
                     Clock.systemUTC());
         }
 
-        static Node start() {
+        public static Node start() {
             Path dir = null;
             Path script = null;
             try {
