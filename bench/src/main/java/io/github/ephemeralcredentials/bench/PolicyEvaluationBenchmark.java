@@ -39,7 +39,7 @@ public class PolicyEvaluationBenchmark {
         StringBuilder yaml = new StringBuilder("version: 1\nprofiles:\n");
         for (int p = 0; p < 200; p++) {
             yaml.append("  profile-").append(p).append(": {provider: aws, maxLifetime: 15m, owner: team-")
-                    .append(p % 17).append(", parameters: {roleArn: \"arn:aws:iam::123456789012:role/r")
+                    .append(p % 17).append(", parameters: {role-arn: \"arn:aws:iam::123456789012:role/r")
                     .append(p).append("\"}}\n");
         }
         yaml.append("rules:\n  - {name: no-prs, effect: deny, issuer: \"").append(GITHUB)

@@ -123,7 +123,7 @@ class ActionContainerTest {
     void aMalformedRoleArnIsRefusedWithTheProvidersMessage() throws Exception {
         Container.Result result = main(runner.environment(Map.of("role-to-assume", "arn:aws:iam::role/deploy"), true));
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stdout()).contains("::error::").contains("roleArn").contains("arn:aws:iam::123456789012:role/deploy")
+        assertThat(result.stdout()).contains("::error::").contains("role-arn").contains("arn:aws:iam::123456789012:role/deploy")
                 .contains("check this step's `with:` inputs");
     }
 

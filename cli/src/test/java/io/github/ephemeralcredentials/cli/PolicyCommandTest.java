@@ -28,7 +28,7 @@ class PolicyCommandTest {
             version: 1
             profiles:
               deploy-prod: {provider: aws, maxLifetime: 15m, owner: platform, sensitive: true,
-                            parameters: {roleArn: "arn:aws:iam::123456789012:role/deploy"}}
+                            parameters: {role-arn: "arn:aws:iam::123456789012:role/deploy"}}
             rules:
               - name: main
                 issuer: https://token.actions.githubusercontent.com

@@ -33,13 +33,13 @@ final class ProviderInputs {
 
     private static final List<Spec> SPECS = List.of(
             new Spec("aws", List.of(
-                    new Mapping("role-to-assume", "roleArn", false),
+                    new Mapping("role-to-assume", "role-arn", false),
                     new Mapping("aws-region", "region", false),
-                    new Mapping("role-session-name", "sessionNamePrefix", false),
-                    new Mapping("role-chaining", "chainRoleArn", false),
+                    new Mapping("role-session-name", "session-name-prefix", false),
+                    new Mapping("role-chaining", "chain-role-arn", false),
                     new Mapping("aws-sts-endpoint", "endpoint", false)),
-                    List.of(new Mapping("inline-session-policy", "sessionPolicy", false),
-                            new Mapping("managed-session-policies", "policyArns", true)),
+                    List.of(new Mapping("inline-session-policy", "session-policy", false),
+                            new Mapping("managed-session-policies", "policy-arns", true)),
                     "role-duration-seconds", Set.of("role-to-assume")),
             new Spec("gcp", List.of(
                     new Mapping("workload-identity-provider", "workload-identity-provider", false),
@@ -172,7 +172,7 @@ final class ProviderInputs {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Mapping m : mappings) {
             if (m.list()) {
-                List<String> items = m.parameter().equals("policyArns") ? inputs.lines(m.input()) : inputs.list(m.input());
+                List<String> items = m.parameter().equals("policy-arns") ? inputs.lines(m.input()) : inputs.list(m.input());
                 if (!items.isEmpty()) {
                     out.put(m.parameter(), items);
                 }

@@ -110,8 +110,8 @@ class MainStepTest {
         assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy",
                 "role-duration-seconds", "1200s", "managed-session-policies", "arn:a\narn:b"))).isZero();
         var request = provider.requests.get(0);
-        assertThat(request.parameters()).containsEntry("roleArn", "arn:aws:iam::123456789012:role/deploy");
-        assertThat(request.scope()).containsEntry("policyArns", List.of("arn:a", "arn:b"));
+        assertThat(request.parameters()).containsEntry("role-arn", "arn:aws:iam::123456789012:role/deploy");
+        assertThat(request.scope()).containsEntry("policy-arns", List.of("arn:a", "arn:b"));
         assertThat(request.lifetime()).isEqualTo(Duration.ofSeconds(1200));
         assertThat(request.claims().audience()).containsExactly("sts.amazonaws.com");
         assertThat(request.claims().string("repository")).contains(RunnerEmulation.REPOSITORY);
@@ -241,7 +241,7 @@ class MainStepTest {
                     provider: aws
                     maxLifetime: 10m
                     parameters:
-                      roleArn: arn:aws:iam::123456789012:role/deploy
+                      role-arn: arn:aws:iam::123456789012:role/deploy
                 rules:
                   - name: main-only
                     issuer: %s
@@ -258,7 +258,7 @@ class MainStepTest {
         assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy",
                 "role-duration-seconds", "3600"))).isZero();
         var request = provider.requests.get(0);
-        assertThat(request.parameters()).containsExactly(Map.entry("roleArn", "arn:aws:iam::123456789012:role/deploy"));
+        assertThat(request.parameters()).containsExactly(Map.entry("role-arn", "arn:aws:iam::123456789012:role/deploy"));
         assertThat(request.lifetime()).isEqualTo(Duration.ofMinutes(10));
     }
 

@@ -181,7 +181,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         environment.put(TOKEN_FILE_VARIABLE, file.getRemote());
         if ("aws".equals(granted.provider())) {
             environment.put("AWS_WEB_IDENTITY_TOKEN_FILE", file.getRemote());
-            Object roleArn = granted.parameters().get("roleArn");
+            Object roleArn = granted.parameters().get("role-arn");
             if (roleArn != null) {
                 environment.put("AWS_ROLE_ARN", roleArn.toString());
             }

@@ -24,13 +24,13 @@ final class AwsTrustPolicyExport {
     static ExportResult export(ExportContext ctx) {
         String partition = "aws";
         String account = "ACCOUNT_ID";
-        Object roleArn = ctx.profile.parameters().get("roleArn");
+        Object roleArn = ctx.profile.parameters().get("role-arn");
         Matcher m = roleArn instanceof String s ? ROLE_ARN.matcher(s) : null;
         if (m != null && m.matches()) {
             partition = m.group(1);
             account = m.group(2);
         } else {
-            ctx.warnings.add("profile '" + ctx.profile.name() + "' has no 'roleArn' parameter of the form "
+            ctx.warnings.add("profile '" + ctx.profile.name() + "' has no 'role-arn' parameter of the form "
                     + "arn:aws:iam::ACCOUNT:role/NAME; replace ACCOUNT_ID in the principal");
         }
         List<Object> statements = new ArrayList<>();

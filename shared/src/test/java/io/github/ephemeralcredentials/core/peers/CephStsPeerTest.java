@@ -37,7 +37,7 @@ class CephStsPeerTest {
         String token = ceph.mint(subject);
         Claims claims = Claims.of(Map.of("iss", ceph.issuer().issuer(), "sub", subject, "repository", "acme/app",
                 "run_id", "7"));
-        return new ExchangeRequest(() -> token, claims, Map.of("roleArn", role, "endpoint", ceph.endpoint()),
+        return new ExchangeRequest(() -> token, claims, Map.of("role-arn", role, "endpoint", ceph.endpoint()),
                 Map.of(), Duration.ofMinutes(15));
     }
 

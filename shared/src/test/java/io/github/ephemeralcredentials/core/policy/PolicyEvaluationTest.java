@@ -62,9 +62,9 @@ class PolicyEvaluationTest {
         assertThat(p.tags()).containsEntry("env", "prod").containsEntry("cost-center", "4711");
         assertThat(p.sensitive()).isTrue();
         assertThat(p.maxLifetime()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(p.parameters()).containsEntry("roleArn", "arn:aws:iam::123456789012:role/deploy-prod");
+        assertThat(p.parameters()).containsEntry("role-arn", "arn:aws:iam::123456789012:role/deploy-prod");
         @SuppressWarnings("unchecked")
-        Map<String, Object> sessionPolicy = (Map<String, Object>) p.scope().get("sessionPolicy");
+        Map<String, Object> sessionPolicy = (Map<String, Object>) p.scope().get("session-policy");
         assertThat(sessionPolicy).containsEntry("Version", "2012-10-17");
         assertThat(sessionPolicy.get("Statement")).isInstanceOf(List.class);
     }

@@ -23,20 +23,20 @@ import java.util.regex.Pattern;
  *
  * <p>Parameters ({@link ExchangeRequest#parameters()}):
  * <ul>
- *   <li>{@code roleArn} (required): {@code arn:aws:iam::123456789012:role/deploy}</li>
+ *   <li>{@code role-arn} (required): {@code arn:aws:iam::123456789012:role/deploy}</li>
  *   <li>{@code region}: e.g. {@code eu-west-1}; selects the regional endpoint and is exported as
  *       {@code AWS_REGION}; without it the global endpoint {@code https://sts.amazonaws.com/} is used</li>
  *   <li>{@code endpoint}: a custom STS endpoint (VPC endpoint, FIPS, Ceph RadosGW); HTTPS, or HTTP on loopback</li>
- *   <li>{@code sessionNamePrefix}: put before the session name derived from the claims (e.g. the profile owner)</li>
- *   <li>{@code chainRoleArn}: a second role assumed with the first role's credentials ({@code AssumeRole}, SigV4)</li>
- *   <li>{@code credentialsFile}: {@code true} for a file outside the workspace, or a path; mode 0600, deleted at
- *       cleanup; {@code credentialsProfile} names its section (default {@code default})</li>
- *   <li>{@code webIdentityTokenFile}: {@code true} or a path: write the CI token there and export
+ *   <li>{@code session-name-prefix}: put before the session name derived from the claims (e.g. the profile owner)</li>
+ *   <li>{@code chain-role-arn}: a second role assumed with the first role's credentials ({@code AssumeRole}, SigV4)</li>
+ *   <li>{@code credentials-file}: {@code true} for a file outside the workspace, or a path; mode 0600, deleted at
+ *       cleanup; {@code credentials-profile} names its section (default {@code default})</li>
+ *   <li>{@code web-identity-token-file}: {@code true} or a path: write the CI token there and export
  *       {@code AWS_ROLE_ARN}/{@code AWS_WEB_IDENTITY_TOKEN_FILE} so the SDKs assume the role and refresh by
  *       themselves; cannot be combined with a scope or chaining, which the SDKs would not apply</li>
  * </ul>
- * Scope ({@link ExchangeRequest#scope()}): {@code sessionPolicy} (a JSON policy, as text or as a map) and
- * {@code policyArns} (managed policy ARNs), applied to the last role assumed.
+ * Scope ({@link ExchangeRequest#scope()}): {@code session-policy} (a JSON policy, as text or as a map) and
+ * {@code policy-arns} (managed policy ARNs), applied to the last role assumed.
  *
  * <p>Constraints follow the STS API model ({@code sts-2011-06-15}): {@code DurationSeconds} 900–43200,
  * {@code RoleSessionName} {@code [\w+=,.@-]{2,64}}, web identity {@code Policy} at most 2048 characters of
@@ -71,8 +71,8 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
 
     static AwsParameters from(ExchangeRequest request) {
         Map<String, Object> p = request.parameters();
-        String roleArn = requiredString(p, "roleArn");
-        checkArn("roleArn", roleArn, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
+        String roleArn = requiredString(p, "role-arn");
+        checkArn("role-arn", roleArn, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
         String region = optionalString(p, "region").orElse(null);
         if (region != null && !REGION.matcher(region).matches()) {
             throw invalid("parameter 'region' is '" + region + "'; expected an AWS region such as 'us-east-1' "
@@ -80,27 +80,27 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         }
         URI endpoint = optionalString(p, "endpoint").map(AwsParameters::endpoint)
                 .orElseGet(() -> defaultEndpoint(region));
-        String prefix = optionalString(p, "sessionNamePrefix").orElse(null);
-        String chain = optionalString(p, "chainRoleArn").orElse(null);
+        String prefix = optionalString(p, "session-name-prefix").orElse(null);
+        String chain = optionalString(p, "chain-role-arn").orElse(null);
         if (chain != null) {
-            checkArn("chainRoleArn", chain, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
+            checkArn("chain-role-arn", chain, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
         }
         long duration = duration(request.lifetime(), chain != null);
 
         Map<String, Object> scope = request.scope();
-        String policy = sessionPolicy(scope.get("sessionPolicy"));
-        List<String> policyArns = policyArns(scope.get("policyArns"));
+        String policy = sessionPolicy(scope.get("session-policy"));
+        List<String> policyArns = policyArns(scope.get("policy-arns"));
 
-        FileRequest credentialsFile = fileRequest(p, "credentialsFile");
-        String credentialsProfile = optionalString(p, "credentialsProfile").orElse("default");
+        FileRequest credentialsFile = fileRequest(p, "credentials-file");
+        String credentialsProfile = optionalString(p, "credentials-profile").orElse("default");
         if (!PROFILE_NAME.matcher(credentialsProfile).matches()) {
-            throw invalid("parameter 'credentialsProfile' must be 1-64 of [A-Za-z0-9_.-]");
+            throw invalid("parameter 'credentials-profile' must be 1-64 of [A-Za-z0-9_.-]");
         }
-        FileRequest tokenFile = fileRequest(p, "webIdentityTokenFile");
+        FileRequest tokenFile = fileRequest(p, "web-identity-token-file");
         if (tokenFile != null && (policy != null || !policyArns.isEmpty() || chain != null)) {
-            throw invalid("'webIdentityTokenFile' lets the AWS SDKs assume the role themselves, and they would "
+            throw invalid("'web-identity-token-file' lets the AWS SDKs assume the role themselves, and they would "
                     + "ignore this profile's session policy, policy ARNs and role chaining; remove the scope and "
-                    + "'chainRoleArn' or do not use 'webIdentityTokenFile'");
+                    + "'chain-role-arn' or do not use 'web-identity-token-file'");
         }
         return new AwsParameters(roleArn, region, endpoint, prefix, chain, duration, policy, policyArns,
                 credentialsFile, credentialsProfile, tokenFile);
@@ -173,29 +173,29 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
             try {
                 text = JSON.writeValueAsString(map);
             } catch (JsonProcessingException e) {
-                throw invalidScope("scope 'sessionPolicy' cannot be written as JSON: " + e.getOriginalMessage());
+                throw invalidScope("scope 'session-policy' cannot be written as JSON: " + e.getOriginalMessage());
             }
         } else if (value instanceof String s) {
             try {
                 // Minified: AWS counts the characters sent, and whitespace counts.
                 text = JSON.writeValueAsString(JSON.readTree(s));
             } catch (JsonProcessingException e) {
-                throw invalidScope("scope 'sessionPolicy' is not valid JSON (line " + e.getLocation().getLineNr()
+                throw invalidScope("scope 'session-policy' is not valid JSON (line " + e.getLocation().getLineNr()
                         + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
             }
             if (!text.startsWith("{")) {
-                throw invalidScope("scope 'sessionPolicy' must be a JSON object (an IAM policy document)");
+                throw invalidScope("scope 'session-policy' must be a JSON object (an IAM policy document)");
             }
         } else {
-            throw invalidScope("scope 'sessionPolicy' must be an IAM policy document, as a map or as JSON text");
+            throw invalidScope("scope 'session-policy' must be an IAM policy document, as a map or as JSON text");
         }
         if (text.length() > MAX_WEB_IDENTITY_POLICY) {
-            throw invalidScope("scope 'sessionPolicy' is " + text.length() + " characters once minified; STS "
+            throw invalidScope("scope 'session-policy' is " + text.length() + " characters once minified; STS "
                     + "accepts at most " + MAX_WEB_IDENTITY_POLICY + ": move statements into a managed policy and "
-                    + "list it in 'policyArns'");
+                    + "list it in 'policy-arns'");
         }
         if (!POLICY_CHARS.matcher(text).matches()) {
-            throw invalidScope("scope 'sessionPolicy' contains characters outside U+0009, U+000A, U+000D and "
+            throw invalidScope("scope 'session-policy' contains characters outside U+0009, U+000A, U+000D and "
                     + "U+0020..U+00FF, which STS refuses");
         }
         return text;
@@ -207,17 +207,17 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         }
         List<?> list = value instanceof List<?> l ? l : value instanceof String s ? List.of(s) : null;
         if (list == null) {
-            throw invalidScope("scope 'policyArns' must be a list of managed policy ARNs");
+            throw invalidScope("scope 'policy-arns' must be a list of managed policy ARNs");
         }
         if (list.size() > MAX_POLICY_ARNS) {
-            throw invalidScope("scope 'policyArns' lists " + list.size() + " policies; STS accepts at most "
+            throw invalidScope("scope 'policy-arns' lists " + list.size() + " policies; STS accepts at most "
                     + MAX_POLICY_ARNS);
         }
         List<String> arns = new ArrayList<>();
         for (Object item : list) {
             String arn = String.valueOf(item);
             if (!POLICY_ARN.matcher(arn).matches() || arn.length() > 2048) {
-                throw invalidScope("scope 'policyArns' entry '" + arn + "' is not a managed policy ARN such as "
+                throw invalidScope("scope 'policy-arns' entry '" + arn + "' is not a managed policy ARN such as "
                         + "'arn:aws:iam::aws:policy/ReadOnlyAccess'");
             }
             arns.add(arn);

@@ -147,7 +147,7 @@ final class StsClient {
             case "AccessDenied", "AccessDeniedException" -> {
                 reason = Reason.ACCESS_DENIED;
                 todo = action.equals("AssumeRole")
-                        ? "Allow the first role to call sts:AssumeRole on 'chainRoleArn', and trust it in that "
+                        ? "Allow the first role to call sts:AssumeRole on 'chain-role-arn', and trust it in that "
                         + "role's trust policy."
                         : "Check the role's trust policy: its Principal must be the IAM OIDC provider of this "
                         + "token's issuer, and its conditions on <issuer>:sub and <issuer>:aud must match the "
@@ -173,12 +173,12 @@ final class StsClient {
             }
             case "MalformedPolicyDocument" -> {
                 reason = Reason.INVALID_SCOPE;
-                todo = "Fix the profile's 'sessionPolicy': it must be a valid IAM policy document.";
+                todo = "Fix the profile's 'session-policy': it must be a valid IAM policy document.";
             }
             case "PackedPolicyTooLarge" -> {
                 reason = Reason.INVALID_SCOPE;
-                todo = "The session policy and policy ARNs are too large once packed: shorten 'sessionPolicy' "
-                        + "or move statements into a managed policy listed in 'policyArns'.";
+                todo = "The session policy and policy ARNs are too large once packed: shorten 'session-policy' "
+                        + "or move statements into a managed policy listed in 'policy-arns'.";
             }
             case "RegionDisabledException" -> {
                 reason = Reason.INVALID_PARAMETERS;
@@ -187,7 +187,7 @@ final class StsClient {
             case "ValidationError", "InvalidArgument", "InvalidParameterValue", "InvalidParameterCombination", "MissingParameter",
                  "InvalidAction" -> {
                 reason = Reason.INVALID_PARAMETERS;
-                todo = "Check the profile's AWS parameters (roleArn, lifetime against the role's maximum session "
+                todo = "Check the profile's AWS parameters (role-arn, lifetime against the role's maximum session "
                         + "duration, session policy).";
             }
             case "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature" -> {

@@ -67,7 +67,7 @@ class AwsCanaryTest {
     }
 
     private ExchangeRequest request(Map<String, Object> extra) {
-        Map<String, Object> parameters = new HashMap<>(Map.of("roleArn", "arn:aws:iam::123456789012:role/deploy",
+        Map<String, Object> parameters = new HashMap<>(Map.of("role-arn", "arn:aws:iam::123456789012:role/deploy",
                 "endpoint", sts.url("/").toString()));
         parameters.putAll(extra);
         return new ExchangeRequest(() -> ciToken, CLAIMS, parameters, Map.of(), Duration.ofMinutes(15));
@@ -103,7 +103,7 @@ class AwsCanaryTest {
     void successWithACredentialsFileAndItsCleanup() {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", secretKey, sessionToken, EXP)));
         SecretCanary.Outcome<EphemeralCredential> outcome = canary.attempt(
-                () -> provider.exchange(request(Map.of("credentialsFile", true))));
+                () -> provider.exchange(request(Map.of("credentials-file", true))));
         assertThat(outcome.value().files()).hasSize(1);
         CredentialLifecycle.CleanupReport report = new CredentialLifecycle(List.of(provider), Clock.systemUTC())
                 .cleanup(outcome.value());
@@ -149,7 +149,7 @@ class AwsCanaryTest {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAFIRST", secretKey, sessionToken, EXP)));
         sts.enqueue(xml(403, StsWire.stsError("Sender", "AccessDenied", "session " + sessionToken + " key " + secretKey)));
         SecretCanary.Outcome<EphemeralCredential> outcome = canary.attempt(() -> provider.exchange(
-                request(Map.of("chainRoleArn", "arn:aws:iam::210987654321:role/target"))));
+                request(Map.of("chain-role-arn", "arn:aws:iam::210987654321:role/target"))));
         assertThat(outcome.failure()).isInstanceOf(ProviderException.class);
         check("chain refused", outcome);
     }
@@ -159,11 +159,11 @@ class AwsCanaryTest {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIA", secretKey, sessionToken, EXP)));
         SecretCanary.Outcome<EphemeralCredential> outcome = canary.attempt(() -> provider.exchange(
-                request(Map.of("credentialsFile", notADirectory.resolve("creds").toString()))));
+                request(Map.of("credentials-file", notADirectory.resolve("creds").toString()))));
         assertThat(outcome.failure()).isInstanceOf(ProviderException.class).hasMessageContaining("could not write");
         check("file write failure", outcome);
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIA", secretKey, sessionToken, EXP)));
         check("token file write failure", canary.attempt(() -> provider.exchange(
-                request(Map.of("webIdentityTokenFile", notADirectory.resolve("token").toString())))));
+                request(Map.of("web-identity-token-file", notADirectory.resolve("token").toString())))));
     }
 }

@@ -25,7 +25,7 @@ class AwsParametersTest {
 
     private static Map<String, Object> with(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("roleArn", "arn:aws:iam::123456789012:role/deploy");
+        m.put("role-arn", "arn:aws:iam::123456789012:role/deploy");
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
         }
@@ -55,30 +55,30 @@ class AwsParametersTest {
     @ValueSource(strings = {"arn:aws:iam::123456789012:role/a/b/deploy", "arn:aws-cn:iam::123456789012:role/x",
             "arn:aws-us-gov:iam::123456789012:role/x+=,.@-_", "arn:aws:iam:::role/ci-role"})
     void acceptsRoleArns(String arn) {
-        assertThat(parse(with("roleArn", arn), Map.of(), Duration.ofHours(1)).roleArn()).isEqualTo(arn);
+        assertThat(parse(with("role-arn", arn), Map.of(), Duration.ofHours(1)).roleArn()).isEqualTo(arn);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"deploy", "arn:aws:iam::123:role/deploy", "arn:aws:s3:::bucket/key-is-long-enough",
             "arn:aws:iam::123456789012:user/bob", "arn:aws:iam::123456789012:role/bad name"})
     void refusesWhatIsNotARoleArn(String arn) {
-        refused(with("roleArn", arn), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS, "expected an IAM role ARN");
+        refused(with("role-arn", arn), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS, "expected an IAM role ARN");
     }
 
     @Test
     void refusesBadParametersWithWhatToDo() {
-        refused(new LinkedHashMap<>(), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS, "'roleArn' is required");
+        refused(new LinkedHashMap<>(), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS, "'role-arn' is required");
         refused(with("region", "Europe"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS, "such as 'us-east-1'");
         refused(with("endpoint", "http://sts.example.com/"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS,
                 "must use https");
         refused(with("endpoint", "https://user:pw@sts.example.com/"), Map.of(), Duration.ofHours(1),
                 Reason.INVALID_PARAMETERS, "no user info");
         refused(with(), Map.of(), Duration.ofMinutes(10), Reason.INVALID_PARAMETERS, "at least 900 s");
-        refused(with("credentialsFile", "relative/path"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS,
+        refused(with("credentials-file", "relative/path"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS,
                 "absolute path");
-        refused(with("credentialsProfile", "a b"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS,
-                "credentialsProfile");
-        refused(with("webIdentityTokenFile", true), Map.of("policyArns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess")),
+        refused(with("credentials-profile", "a b"), Map.of(), Duration.ofHours(1), Reason.INVALID_PARAMETERS,
+                "credentials-profile");
+        refused(with("web-identity-token-file", true), Map.of("policy-arns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess")),
                 Duration.ofHours(1), Reason.INVALID_PARAMETERS, "would ignore");
         assertThat(parse(with("endpoint", "http://127.0.0.1:8080"), Map.of(), Duration.ofHours(1)).endpoint())
                 .isEqualTo(URI.create("http://127.0.0.1:8080/"));
@@ -86,15 +86,15 @@ class AwsParametersTest {
 
     @Test
     void refusesScopesStsWouldRefuse() {
-        refused(with(), Map.of("sessionPolicy", "{not json"), Duration.ofHours(1), Reason.INVALID_SCOPE, "not valid JSON");
-        refused(with(), Map.of("sessionPolicy", "[1]"), Duration.ofHours(1), Reason.INVALID_SCOPE, "JSON object");
-        refused(with(), Map.of("sessionPolicy", Map.of("Sid", "x".repeat(2100))), Duration.ofHours(1),
+        refused(with(), Map.of("session-policy", "{not json"), Duration.ofHours(1), Reason.INVALID_SCOPE, "not valid JSON");
+        refused(with(), Map.of("session-policy", "[1]"), Duration.ofHours(1), Reason.INVALID_SCOPE, "JSON object");
+        refused(with(), Map.of("session-policy", Map.of("Sid", "x".repeat(2100))), Duration.ofHours(1),
                 Reason.INVALID_SCOPE, "at most 2048");
-        refused(with(), Map.of("sessionPolicy", Map.of("Sid", "\u20ac")), Duration.ofHours(1), Reason.INVALID_SCOPE,
+        refused(with(), Map.of("session-policy", Map.of("Sid", "\u20ac")), Duration.ofHours(1), Reason.INVALID_SCOPE,
                 "characters outside");
-        refused(with(), Map.of("policyArns", Collections.nCopies(11, "arn:aws:iam::aws:policy/ReadOnlyAccess")),
+        refused(with(), Map.of("policy-arns", Collections.nCopies(11, "arn:aws:iam::aws:policy/ReadOnlyAccess")),
                 Duration.ofHours(1), Reason.INVALID_SCOPE, "at most 10");
-        refused(with(), Map.of("policyArns", List.of("ReadOnlyAccess")), Duration.ofHours(1), Reason.INVALID_SCOPE,
+        refused(with(), Map.of("policy-arns", List.of("ReadOnlyAccess")), Duration.ofHours(1), Reason.INVALID_SCOPE,
                 "not a managed policy ARN");
     }
 
@@ -106,9 +106,9 @@ class AwsParametersTest {
         statement.put("Effect", "Deny");
         statement.put("Action", "*");
         doc.put("Statement", List.of(statement));
-        assertThat(parse(with(), Map.of("sessionPolicy", doc), Duration.ofHours(1)).sessionPolicy())
+        assertThat(parse(with(), Map.of("session-policy", doc), Duration.ofHours(1)).sessionPolicy())
                 .isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\"}]}");
-        assertThat(parse(with(), Map.of("sessionPolicy", "{ \"Version\" : \"2012-10-17\" }"), Duration.ofHours(1))
+        assertThat(parse(with(), Map.of("session-policy", "{ \"Version\" : \"2012-10-17\" }"), Duration.ofHours(1))
                 .sessionPolicy()).isEqualTo("{\"Version\":\"2012-10-17\"}");
     }
 }

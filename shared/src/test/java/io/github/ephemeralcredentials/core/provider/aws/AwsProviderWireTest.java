@@ -65,7 +65,7 @@ class AwsProviderWireTest {
 
     private ExchangeRequest request(Map<String, Object> extra, Map<String, Object> scope, Duration lifetime) {
         Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("roleArn", ROLE);
+        parameters.put("role-arn", ROLE);
         parameters.put("endpoint", sts.url("/").toString());
         parameters.putAll(extra);
         return new ExchangeRequest(() -> TOKEN, CLAIMS, parameters, scope, lifetime);
@@ -89,8 +89,8 @@ class AwsProviderWireTest {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "secret/key+1", "session-token-1", EXP)));
         String policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"read only\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
 
-        EphemeralCredential c = provider.exchange(request(Map.of("region", "eu-west-1", "sessionNamePrefix", "platform"),
-                Map.of("sessionPolicy", policy, "policyArns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess",
+        EphemeralCredential c = provider.exchange(request(Map.of("region", "eu-west-1", "session-name-prefix", "platform"),
+                Map.of("session-policy", policy, "policy-arns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess",
                         "arn:aws:iam::123456789012:policy/team/boundary")), Duration.ofMinutes(30)));
 
         RecordedRequest r = sts.takeRequest();
@@ -144,7 +144,7 @@ class AwsProviderWireTest {
             "400, InvalidIdentityToken, INVALID_TOKEN, IAM OIDC provider",
             "403, IDPRejectedClaim, INVALID_TOKEN, rejected a claim",
             "400, ExpiredTokenException, INVALID_TOKEN, expired before STS saw it",
-            "400, MalformedPolicyDocument, INVALID_SCOPE, 'sessionPolicy'",
+            "400, MalformedPolicyDocument, INVALID_SCOPE, 'session-policy'",
             "400, PackedPolicyTooLarge, INVALID_SCOPE, managed policy",
             "403, RegionDisabledException, INVALID_PARAMETERS, Activate STS",
             "400, ValidationError, INVALID_PARAMETERS, maximum session duration",
@@ -208,8 +208,8 @@ class AwsProviderWireTest {
         sts.enqueue(xml(200, StsWire.assumeRoleSuccess("ASIASECOND", "second-secret", "second-token", EXP)));
 
         EphemeralCredential c = provider.exchange(request(
-                Map.of("chainRoleArn", "arn:aws:iam::210987654321:role/target", "region", "eu-west-1"),
-                Map.of("policyArns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess")), Duration.ofHours(2)));
+                Map.of("chain-role-arn", "arn:aws:iam::210987654321:role/target", "region", "eu-west-1"),
+                Map.of("policy-arns", List.of("arn:aws:iam::aws:policy/ReadOnlyAccess")), Duration.ofHours(2)));
 
         Map<String, String> first = form(sts.takeRequest());
         assertThat(first).containsEntry("DurationSeconds", "900").doesNotContainKey("PolicyArns.member.1.arn");
@@ -234,7 +234,7 @@ class AwsProviderWireTest {
     @Test
     void writesAPrivateCredentialsFileOutsideTheWorkspaceListedForCleanup() throws Exception {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAF", "file-secret", "file-token", EXP)));
-        EphemeralCredential c = provider.exchange(request(Map.of("credentialsFile", true, "credentialsProfile", "ci"),
+        EphemeralCredential c = provider.exchange(request(Map.of("credentials-file", true, "credentials-profile", "ci"),
                 Map.of(), Duration.ofMinutes(15)));
         assertThat(c.files()).hasSize(1);
         Path file = c.files().get(0);
@@ -251,7 +251,7 @@ class AwsProviderWireTest {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAP", "probe-secret", "probe-token", EXP)));
         Path tokenFile = dir.resolve("nested/token");
         EphemeralCredential c = provider.exchange(request(
-                Map.of("webIdentityTokenFile", tokenFile.toString(), "region", "us-east-2"), Map.of(),
+                Map.of("web-identity-token-file", tokenFile.toString(), "region", "us-east-2"), Map.of(),
                 Duration.ofHours(1)));
         assertThat(Files.readString(tokenFile)).isEqualTo(TOKEN);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
