@@ -3,11 +3,8 @@ package io.jenkins.plugins.ephemeral_credentials.step;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
-import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
-import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
-import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import io.jenkins.plugins.ephemeral_credentials.config.ProfileSecret;
 import java.io.IOException;
@@ -18,8 +15,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 
 /** The shared core's providers, wired for one profile on this controller. */
@@ -54,13 +49,7 @@ final class ProviderSet {
      */
     static Map<String, CredentialProvider> forProfile(String profile) {
         Function<String, String> secrets = name -> secret(profile, name);
-        Clock clock = Clock.systemUTC();
-        return Stream.<CredentialProvider>of(
-                        new AwsProvider(HTTP, Retries.DEFAULT, fileDirectory()),
-                        new AzureProvider(HTTP, Retries.DEFAULT, clock),
-                        new TokenExchangeProvider(HTTP, Retries.DEFAULT, secrets, clock),
-                        new JwtBearerProvider(HTTP, Retries.DEFAULT, secrets, clock))
-                .collect(Collectors.toUnmodifiableMap(CredentialProvider::id, Function.identity()));
+        return Providers.standard(HTTP, Retries.DEFAULT, secrets, fileDirectory(), Clock.systemUTC());
     }
 
     /** All secrets bound to {@code profile}, for masking. */

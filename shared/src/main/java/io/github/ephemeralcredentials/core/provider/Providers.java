@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +28,21 @@ public final class Providers {
      */
     public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
                                                            Function<String, String> environment, Clock clock) {
+        return standard(http, retries, environment, AwsProvider.defaultFileDirectory(), clock);
+    }
+
+    /**
+     * @param fileDirectory where providers write files a profile asks for (an AWS credentials file, say) when the
+     *                      profile names no path: a host whose process is not the job's (the Jenkins controller)
+     *                      passes a private directory of its own and moves the files to the job
+     */
+    public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
+                                                           Function<String, String> environment, Path fileDirectory,
+                                                           Clock clock) {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(environment, "environment");
         return byId(List.of(
-                new AwsProvider(http, retries, AwsProvider.defaultFileDirectory()),
+                new AwsProvider(http, retries, fileDirectory),
                 new AzureProvider(http, retries, clock),
                 new TokenExchangeProvider(http, retries, environment, clock),
                 new JwtBearerProvider(http, retries, environment, clock)));
