@@ -8,14 +8,31 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Trade a CI job's OIDC token, under a trust policy, for scoped credentials that expire in minutes.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, PolicyCommand.class, ExchangeCommand.class, ActionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(containerStep(args).orElseGet(() -> run(args)));
+    }
+
+    /**
+     * The container's own invocations ({@code action main}, {@code action post}, fixed by action.yml) go straight to
+     * the step: they run once per job on a cold JVM, and building picocli's reflective model of every command costs
+     * more than the rest of the start-up. Anything else, {@code action --help} included, goes through picocli.
+     */
+    static java.util.Optional<Integer> containerStep(String[] args) {
+        if (args.length == 2 && args[0].equals("action")) {
+            if (args[1].equals("main")) {
+                return java.util.Optional.of(new ActionCommand.Main().call());
+            }
+            if (args[1].equals("post")) {
+                return java.util.Optional.of(new ActionCommand.Post().call());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Runs without exiting the JVM, for tests and embedding. */

@@ -1,6 +1,8 @@
 package io.github.ephemeralcredentials.core.http;
 
 import java.io.IOException;
+import java.net.ProxySelector;
+import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -13,15 +15,36 @@ public final class HttpClients {
     }
 
     public static OkHttpClient create(HttpSettings settings) {
-        return new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.readTimeout())
                 .callTimeout(settings.callTimeout())
                 // Token endpoints must not silently follow a redirect to another host with our form body.
                 .followRedirects(false)
-                .followSslRedirects(false)
-                .build();
+                .followSslRedirects(false);
+        ProxySelector selector = settings.proxy().selector();
+        if (selector != null) {
+            builder.proxySelector(selector);
+        } // else the JVM's default selector, which honours -Dhttps.proxyHost and a host's own ProxySelector
+        proxyCredentials(settings.proxy()).ifPresent(basic -> builder.proxyAuthenticator((route, response) ->
+                response.request().header("Proxy-Authorization") != null
+                        ? null // already tried: the proxy refused these credentials
+                        : response.request().newBuilder().header("Proxy-Authorization", basic).build()));
+        if (settings.extraCaBundle() != null) {
+            TrustBundle.Tls tls = TrustBundle.withExtra(settings.extraCaBundle());
+            builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+        }
+        return builder.build();
+    }
+
+    private static java.util.Optional<String> proxyCredentials(ProxyConfig proxy) {
+        java.net.URI uri = proxy.httpsProxy() != null ? proxy.httpsProxy() : proxy.httpProxy();
+        if (uri == null || uri.getUserInfo() == null) {
+            return java.util.Optional.empty();
+        }
+        String[] userPass = uri.getUserInfo().split(":", 2);
+        return java.util.Optional.of(Credentials.basic(userPass[0], userPass.length > 1 ? userPass[1] : ""));
     }
 
     /**

@@ -1,17 +1,22 @@
 package io.github.ephemeralcredentials.core.http;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * How the core talks HTTP: bounded timeouts everywhere, because a CI step that hangs on a dead endpoint
- * holds a runner and the job's own token keeps ageing.
+ * holds a runner and the job's own token keeps ageing; the proxy to go through; and CA certificates to trust in
+ * addition to the JDK's (a corporate TLS-inspecting proxy, an internal Vault).
  *
  * @param connectTimeout TCP + TLS connect
  * @param readTimeout    between bytes
  * @param callTimeout    the whole call including redirects and body
+ * @param proxy          the proxy configuration; {@link ProxyConfig#NONE} to leave it to the JVM's default
+ * @param extraCaBundle  a PEM file of CA certificates trusted in addition to the JDK's, or {@code null}
  */
-public record HttpSettings(Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
+public record HttpSettings(Duration connectTimeout, Duration readTimeout, Duration callTimeout, ProxyConfig proxy,
+                           Path extraCaBundle) {
 
     public static final HttpSettings DEFAULT =
             new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
@@ -20,9 +25,28 @@ public record HttpSettings(Duration connectTimeout, Duration readTimeout, Durati
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(callTimeout, "callTimeout");
+        Objects.requireNonNull(proxy, "proxy");
         if (connectTimeout.isNegative() || readTimeout.isNegative() || callTimeout.isNegative()
                 || connectTimeout.isZero() || readTimeout.isZero() || callTimeout.isZero()) {
             throw new IllegalArgumentException("HTTP timeouts must be positive; zero would mean 'wait forever'");
         }
+    }
+
+    /** Timeouts only: the JVM's proxy settings, the JDK's CA certificates. */
+    public HttpSettings(Duration connectTimeout, Duration readTimeout, Duration callTimeout) {
+        this(connectTimeout, readTimeout, callTimeout, ProxyConfig.NONE, null);
+    }
+
+    public HttpSettings withProxy(ProxyConfig proxy) {
+        return new HttpSettings(connectTimeout, readTimeout, callTimeout, proxy, extraCaBundle);
+    }
+
+    /** The proxy the process environment names ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}). */
+    public HttpSettings withEnvironmentProxy() {
+        return withProxy(ProxyConfig.fromEnvironment(System.getenv()));
+    }
+
+    public HttpSettings withExtraCaBundle(Path pem) {
+        return new HttpSettings(connectTimeout, readTimeout, callTimeout, proxy, pem);
     }
 }

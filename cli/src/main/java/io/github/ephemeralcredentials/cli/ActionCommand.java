@@ -1,0 +1,58 @@
+package io.github.ephemeralcredentials.cli;
+
+import io.github.ephemeralcredentials.action.ActionRuntime;
+import io.github.ephemeralcredentials.action.MainStep;
+import io.github.ephemeralcredentials.action.PostStep;
+import io.github.ephemeralcredentials.action.WorkflowCommands;
+import io.github.ephemeralcredentials.core.http.HttpClients;
+import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.provider.Retries;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Command;
+
+/** {@code action main} / {@code action post}: the GitHub Action's container entry points (action.yml). */
+@Command(name = "action",
+        description = "The GitHub Action's steps, run by its container: inputs come from INPUT_* variables, results go "
+                + "to workflow commands and the runner's file commands.",
+        subcommands = {ActionCommand.Main.class, ActionCommand.Post.class})
+final class ActionCommand {
+
+    @Command(name = "main", description = "Request the job's OIDC token, exchange it, mask and export the credentials.")
+    static final class Main implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Map<String, String> env = System.getenv();
+            return new MainStep(env, commands(), runtime(env)).run();
+        }
+    }
+
+    @Command(name = "post", description = "Revoke, delete credential files and blank exported variables (runs at job end).")
+    static final class Post implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Map<String, String> env = System.getenv();
+            return new PostStep(env, commands(), runtime(env)).run();
+        }
+    }
+
+    /**
+     * Workflow commands on the real stdout in UTF-8: a container has no locale, and the JVM's default charset there
+     * would turn a non-ASCII secret into '?' in its {@code ::add-mask::} line, which would then mask nothing.
+     */
+    static WorkflowCommands commands() {
+        return new WorkflowCommands(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+    }
+
+    static ActionRuntime runtime(Map<String, String> env) {
+        OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
+        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get, Clock.systemUTC()));
+    }
+}

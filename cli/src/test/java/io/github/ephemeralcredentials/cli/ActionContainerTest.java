@@ -1,0 +1,137 @@
+package io.github.ephemeralcredentials.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ephemeralcredentials.action.ActionState;
+import io.github.ephemeralcredentials.action.Canary;
+import io.github.ephemeralcredentials.action.RunnerEmulation;
+import io.github.ephemeralcredentials.action.RunnerFileCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The action as its container runs it: {@code Main action main} then {@code Main action post}, in child processes
+ * with the runner's environment, against the runner emulation. The successful path trades the token at navikt's
+ * mock-oauth2-server (a real RFC 8693 token endpoint; used here for the protocol shape, not for a security check).
+ */
+class ActionContainerTest {
+
+    private static final MockOAuth2Server OAUTH = new MockOAuth2Server();
+
+    @TempDir
+    Path dir;
+
+    private RunnerEmulation runner;
+
+    @BeforeAll
+    static void startServer() {
+        OAUTH.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        OAUTH.shutdown();
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        runner = new RunnerEmulation(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        runner.close();
+    }
+
+    private Container.Result main(Map<String, String> env) throws Exception {
+        return Container.run(env, runner.workspace(), "action", "main");
+    }
+
+    private Map<String, String> tokenExchangeInputs() {
+        return Map.of("provider", "jwt-bearer",
+                "token-endpoint", OAUTH.tokenEndpointUrl("ci").toString(),
+                "client-id", "deployer",
+                "scope", "deploy",
+                "audience", "https://as.example.test");
+    }
+
+    @Test
+    void mainThenPostExportsMaskedCredentialsAndBlanksThem() throws Exception {
+        Container.Result main = main(runner.environment(tokenExchangeInputs(), true));
+        assertThat(main.exitCode()).as(main.stdout() + main.stderr()).isZero();
+
+        Map<String, String> env = RunnerFileCommands.read(runner.step().env());
+        String accessToken = env.get("ACCESS_TOKEN");
+        assertThat(accessToken).isNotBlank();
+        String idToken = main.stdout().lines().filter(l -> l.startsWith("::add-mask::")).findFirst().orElseThrow()
+                .substring("::add-mask::".length());
+        List<String> secrets = List.of(accessToken, idToken);
+        Canary.maskedBeforeAnythingElse(main.stdout(), secrets);
+        Canary.onlyInsideMasks(main.stdout(), secrets);
+        assertThat(main.stderr()).doesNotContain(accessToken, idToken);
+        Canary.absent(Files.readString(runner.step().summary()), secrets);
+        Canary.absent(String.join("\n", RunnerFileCommands.read(runner.step().output()).values()), secrets);
+        assertThat(RunnerFileCommands.read(runner.step().output())).containsKey("expiration");
+
+        Map<String, String> state = RunnerFileCommands.read(runner.step().state());
+        assertThat(state).containsKey(ActionState.NAME);
+        Container.Result post = Container.run(runner.postEnvironment(tokenExchangeInputs(), state),
+                runner.workspace(), "action", "post");
+        assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();
+        assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("ACCESS_TOKEN", "");
+        Canary.onlyInsideMasks(post.stdout(), secrets);
+    }
+
+    @Test
+    void withoutIdTokenPermissionTheStepFailsWithTheFix() throws Exception {
+        Container.Result result = main(runner.environment(tokenExchangeInputs(), false));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).startsWith("::error::")
+                .contains("add `permissions: id-token: write` to the job");
+        assertThat(Files.size(runner.step().env())).isZero();
+    }
+
+    @Test
+    void anUnknownProviderIsNamedWithTheChoices() throws Exception {
+        Container.Result result = main(runner.environment(Map.of("provider", "aws-sts"), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::input `provider` is 'aws-sts'; use one of");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
+
+    @Test
+    void aTokenEndpointThatKeepsFailingEndsTheStepWithoutAStackTrace() throws Exception {
+        runner.failNext(100, 500);
+        Container.Result result = main(runner.environment(tokenExchangeInputs(), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::").contains("HTTP 500").contains("re-run the job");
+        assertThat(result.stdout() + result.stderr()).doesNotContain("\tat ", "Exception in thread");
+        assertThat(runner.tokenRequests()).hasSizeBetween(2, 10);
+    }
+
+    @Test
+    void aMalformedRoleArnIsRefusedWithTheProvidersMessage() throws Exception {
+        Container.Result result = main(runner.environment(Map.of("role-to-assume", "arn:aws:iam::role/deploy"), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::").contains("role-arn").contains("arn:aws:iam::123456789012:role/deploy")
+                .contains("check this step's `with:` inputs");
+    }
+
+    @Test
+    void aDurationOutOfRangeIsRefusedWithTheRange() throws Exception {
+        Container.Result result = main(runner.environment(Map.of("role-to-assume",
+                "arn:aws:iam::123456789012:role/deploy", "role-duration-seconds", "60"), true));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("::error::").contains("900");
+    }
+}

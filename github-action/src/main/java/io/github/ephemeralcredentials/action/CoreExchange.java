@@ -1,0 +1,110 @@
+package io.github.ephemeralcredentials.action;
+
+import io.github.ephemeralcredentials.action.ActionException.Reason;
+import io.github.ephemeralcredentials.core.audit.AuditRecord;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
+import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.policy.Policy;
+import io.github.ephemeralcredentials.core.policy.PolicyException;
+import io.github.ephemeralcredentials.core.policy.PolicyLoader;
+import io.github.ephemeralcredentials.core.policy.Profile;
+import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The host's one call of the core. Before the token is requested: the plan — from the inputs, or, with {@code policy}
+ * and {@code profile}, from the policy's profile (so bad inputs fail before anything is asked of the runner). Then,
+ * with a policy, the core's {@link Exchange} (policy decision on the token's claims, then the profile's provider,
+ * lifetime capped by the profile); without one, the named provider directly.
+ */
+public final class CoreExchange {
+
+    private final ExchangePlan plan;
+    private final Policy policy;
+    private final String profile;
+
+    private CoreExchange(ExchangePlan plan, Policy policy, String profile) {
+        this.plan = plan;
+        this.policy = policy;
+        this.profile = profile;
+    }
+
+    public static CoreExchange prepare(ActionInputs inputs, Path workspace) {
+        Optional<String> policyPath = inputs.get("policy");
+        Optional<String> profileName = inputs.get("profile");
+        if (policyPath.isEmpty()) {
+            if (profileName.isPresent()) {
+                throw new ActionException(Reason.INVALID_INPUT, "input `profile` needs `policy`: the path of the "
+                        + "trust policy file in the repository that defines profile '" + profileName.get() + "'");
+            }
+            return new CoreExchange(ProviderInputs.plan(inputs), null, null);
+        }
+        String name = profileName.orElseThrow(() -> new ActionException(Reason.INVALID_INPUT, "input `policy` needs "
+                + "`profile`: the name of the profile of " + policyPath.get() + " this step asks for"));
+        List<String> conflicting = ProviderInputs.providerSpecificInputs().stream()
+                .filter(input -> inputs.get(input).isPresent()).toList();
+        if (!conflicting.isEmpty()) {
+            throw new ActionException(Reason.INVALID_INPUT, "with `policy` and `profile`, the profile fixes the "
+                    + "provider's parameters and scope; remove input(s) " + String.join(", ", conflicting)
+                    + " from the step (or set them in profile '" + name + "')");
+        }
+        Policy policy = load(workspace.resolve(policyPath.get()));
+        Profile p = policy.profile(name).orElseThrow(() -> new ActionException(Reason.INVALID_INPUT, "policy "
+                + policyPath.get() + " defines no profile '" + name + "'; it defines "
+                + String.join(", ", policy.profiles().keySet())));
+        inputs.get("provider").filter(id -> !id.equals(p.provider())).ifPresent(id -> {
+            throw new ActionException(Reason.INVALID_INPUT, "input `provider` is '" + id + "' but profile '" + name
+                    + "' is for provider '" + p.provider() + "'; remove `provider` or pick another profile");
+        });
+        // The request is capped by the profile's maximum, as ExchangeRequest expects.
+        Duration requested = ProviderInputs.requestedLifetime(inputs, p.provider()).orElse(ProviderInputs.DEFAULT_LIFETIME);
+        Duration lifetime = requested.compareTo(p.maxLifetime()) < 0 ? requested : p.maxLifetime();
+        String audience = inputs.get("audience")
+                .orElseGet(() -> ProviderInputs.defaultAudience(p.provider(), p.parameters()));
+        return new CoreExchange(new ExchangePlan(p.provider(), p.parameters(), p.scope(), lifetime, audience), policy, name);
+    }
+
+    private static Policy load(Path file) {
+        try {
+            return PolicyLoader.load(file);
+        } catch (PolicyException e) {
+            throw new ActionException(Reason.INVALID_INPUT, "the trust policy cannot be used:\n" + e.getMessage(), e);
+        }
+    }
+
+    public ExchangePlan plan() {
+        return plan;
+    }
+
+    /**
+     * Exchanges the token.
+     *
+     * @throws ActionException   {@link Reason#POLICY_DENIED} with the engine's explanation as detail
+     * @throws ProviderException when the provider refused or failed
+     */
+    public EphemeralCredential run(Claims claims, Supplier<String> ciToken, ActionRuntime runtime) {
+        if (policy == null) {
+            return runtime.provider(plan.provider()).exchange(new ExchangeRequest(ciToken, claims, plan.parameters(),
+                    plan.scope(), plan.lifetime()));
+        }
+        ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
+                .run(policy, claims, ciToken, profile, plan.lifetime());
+        if (outcome instanceof ExchangeOutcome.Denied denied) {
+            throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + profile + "': "
+                    + denied.decision().summary() + " — the provider was not called",
+                    denied.decision().explain().stripTrailing());
+        }
+        if (outcome instanceof ExchangeOutcome.Failed failed) {
+            throw failed.failure();
+        }
+        return ((ExchangeOutcome.Issued) outcome).credential();
+    }
+}

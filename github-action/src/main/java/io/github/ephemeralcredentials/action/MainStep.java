@@ -1,0 +1,137 @@
+package io.github.ephemeralcredentials.action;
+
+import io.github.ephemeralcredentials.action.ActionException.Reason;
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The action's main step: inputs → one exchange through the core → masks, state, exported variables, outputs and
+ * the job summary. Every secret is masked before anything else about the credential is written anywhere.
+ */
+public final class MainStep {
+
+    private final Map<String, String> env;
+    private final WorkflowCommands commands;
+    private final ActionRuntime runtime;
+
+    public MainStep(Map<String, String> env, WorkflowCommands commands, ActionRuntime runtime) {
+        this.env = Map.copyOf(env);
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+    }
+
+    /** @return the process exit code: 0 on success, 1 when the step must fail */
+    public int run() {
+        try {
+            ActionInputs inputs = new ActionInputs(env);
+            boolean exportEnv = inputs.bool("export-env", true);
+            boolean outputCredentials = inputs.bool("output-credentials", false);
+            boolean revoke = inputs.bool("revoke", true);
+            if (inputs.get("broker-url").isPresent()) {
+                throw new ActionException(Reason.INVALID_INPUT, "input `broker-url` is reserved for the project's "
+                        + "token-exchange service, which is not released yet; remove it");
+            }
+            RunnerFiles files = RunnerFiles.from(env);
+            CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
+            ExchangePlan plan = exchange.plan();
+
+            IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
+            String token = tokens.fetch(plan.audience());
+            Claims claims = UnverifiedClaims.decode(token);
+
+            EphemeralCredential credential;
+            try {
+                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime);
+            } catch (ProviderException e) {
+                return refused(e, plan, claims);
+            }
+            publish(credential, files, exportEnv, outputCredentials, revoke);
+            return 0;
+        } catch (ActionException e) {
+            e.detail().ifPresent(detail -> {
+                commands.group(e.reason() == Reason.POLICY_DENIED ? "Trust policy decision (DENIED)" : "Details");
+                commands.info(detail);
+                commands.endGroup();
+            });
+            commands.error(e.getMessage());
+            return 1;
+        }
+    }
+
+    private int refused(ProviderException e, ExchangePlan plan, Claims claims) {
+        switch (e.reason()) {
+            case ACCESS_DENIED, INVALID_TOKEN -> {
+                ClaimsReport.print(commands, "The OIDC token " + plan.provider() + " refused (its non-secret claims)",
+                        claims);
+                commands.error(plan.provider() + " refused the job's OIDC token"
+                        + (e.providerCode() == null ? "" : " (" + e.providerCode() + ")") + ": " + e.getMessage()
+                        + " — compare the claims above with the trust configuration at " + plan.provider()
+                        + " (sub and aud must match exactly, case-sensitively)");
+            }
+            case INVALID_PARAMETERS, INVALID_SCOPE -> commands.error(e.getMessage()
+                    + " — check this step's `with:` inputs" + (env.containsKey(ActionInputs.variable("policy"))
+                    ? " and the profile in the policy file" : ""));
+            default -> commands.error(e.getMessage());
+        }
+        return 1;
+    }
+
+    private void publish(EphemeralCredential credential, RunnerFiles files, boolean exportEnv,
+                         boolean outputCredentials, boolean revoke) {
+        // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
+        credential.secrets().forEach(commands::addMask);
+        List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
+        ActionState state = new ActionState(credential.provider(), credential.expiresAt(), revoke, credential.revocations(),
+                credential.files().stream().map(Path::toString).toList(), exported);
+        String stateJson = state.toJson();
+        commands.addMask(stateJson);
+
+        // 2. State first: the post step runs even if a later write fails, and must find what to clean up.
+        files.state().set(ActionState.NAME, stateJson);
+
+        // 3. Exported variables, then outputs: non-secret ones always, secrets only when asked.
+        if (exportEnv) {
+            credential.environment().forEach(files.env()::set);
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        for (CredentialValue value : credential.values()) {
+            if (!value.secret() || outputCredentials) {
+                outputs.put(value.name(), value.value());
+            }
+        }
+        credential.facts().forEach(outputs::putIfAbsent);
+        outputs.put("expiration", credential.expiresAt().toString());
+        outputs.forEach(files.output()::set);
+
+        // 4. The job summary and the log: facts only.
+        String identity = identity(credential);
+        files.summary().appendTable("Ephemeral credentials", List.of(new StepSummary.Row(credential.provider(),
+                identity, credential.facts().getOrDefault("scope", ""), credential.expiresAt().toString())));
+        commands.info("Ephemeral credentials from " + credential.provider() + (identity.isEmpty() ? "" : " as " + identity)
+                + ", expiring " + credential.expiresAt() + (exportEnv ? "; exported " + String.join(", ", exported)
+                : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
+    }
+
+    private static String identity(EphemeralCredential credential) {
+        for (String fact : List.of("principal", "authenticated-arn", "service-account", "client-id")) {
+            String value = credential.facts().get(fact);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return "";
+    }
+
+    private Path workspace() {
+        String workspace = env.get("GITHUB_WORKSPACE");
+        return Path.of(workspace == null || workspace.isBlank() ? "." : workspace);
+    }
+}

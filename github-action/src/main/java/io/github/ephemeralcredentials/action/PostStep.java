@@ -1,0 +1,62 @@
+package io.github.ephemeralcredentials.action;
+
+import io.github.ephemeralcredentials.core.provider.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.provider.CredentialLifecycle.CleanupReport;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The action's post step (action.yml {@code post-entrypoint}), run at the end of the job even when the main step
+ * failed: the core's cleanup (revoke what the providers can revoke, delete credential files) on the state the main
+ * step saved, then the exported variables blanked for the remaining post steps. Cleanup problems are warnings, not
+ * failures: the credentials expire within minutes anyway, and failing an otherwise green job over a revocation
+ * hiccup would teach people to turn revocation off.
+ */
+public final class PostStep {
+
+    private final Map<String, String> env;
+    private final WorkflowCommands commands;
+    private final ActionRuntime runtime;
+
+    public PostStep(Map<String, String> env, WorkflowCommands commands, ActionRuntime runtime) {
+        this.env = Map.copyOf(env);
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+    }
+
+    public int run() {
+        try {
+            String saved = env.get("STATE_" + ActionState.NAME);
+            if (saved == null || saved.isBlank()) {
+                commands.info("Nothing to clean up: the main step handed out no credentials.");
+                return 0;
+            }
+            ActionState state = ActionState.fromJson(saved);
+            if (!state.revoke()) {
+                commands.info("Cleanup skipped (revoke: false): the credentials stay valid until "
+                        + state.expiresAt() + ".");
+                return 0;
+            }
+            EphemeralCredential issued = new EphemeralCredential(state.provider(), List.of(), Map.of(),
+                    state.expiresAt(), state.revocations(), state.files().stream().map(Path::of).toList());
+            CleanupReport report = new CredentialLifecycle(runtime.providers().values(), Clock.systemUTC())
+                    .cleanup(issued);
+            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
+            if (!state.exportedEnv().isEmpty()) {
+                FileCommand envFile = RunnerFiles.from(env).env();
+                state.exportedEnv().forEach(name -> envFile.set(name, ""));
+            }
+            commands.info("Cleaned up: revoked " + report.revoked() + " of " + state.revocations().size()
+                    + ", deleted " + report.deleted() + " file(s), blanked " + state.exportedEnv().size()
+                    + " variable(s).");
+            return 0;
+        } catch (ActionException e) {
+            commands.warning(e.getMessage());
+            return 0;
+        }
+    }
+}

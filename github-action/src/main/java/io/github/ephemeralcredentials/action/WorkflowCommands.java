@@ -1,0 +1,78 @@
+package io.github.ephemeralcredentials.action;
+
+import java.io.PrintStream;
+import java.util.Objects;
+
+/**
+ * Workflow commands on the step's stdout ({@code ::name::data}), which the runner reads line by line.
+ *
+ * <p>Data is escaped as the runner unescapes it ({@code %} first, then CR and LF), so a value can never end the
+ * command early or smuggle a second command onto a new line.
+ */
+public final class WorkflowCommands {
+
+    private final PrintStream out;
+
+    public WorkflowCommands(PrintStream out) {
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /**
+     * Registers a secret with the runner's masker. The runner masks the whole value and its trimmed lines, but a
+     * line is masked on its own only from the moment it is registered, so each line of a multi-line secret (a PEM
+     * key, a JSON key file) is registered explicitly too. Blank values are skipped: the runner would only warn.
+     */
+    public void addMask(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return;
+        }
+        command("add-mask", secret);
+        if (secret.indexOf('\n') >= 0 || secret.indexOf('\r') >= 0) {
+            for (String line : secret.split("\\R")) {
+                String trimmed = line.strip();
+                if (!trimmed.isEmpty()) {
+                    command("add-mask", trimmed);
+                }
+            }
+        }
+    }
+
+    public void group(String title) {
+        command("group", title);
+    }
+
+    public void endGroup() {
+        command("endgroup", "");
+    }
+
+    public void error(String message) {
+        command("error", message);
+    }
+
+    public void warning(String message) {
+        command("warning", message);
+    }
+
+    /** Shown only when the repository sets {@code ACTIONS_STEP_DEBUG=true}. */
+    public void debug(String message) {
+        command("debug", message);
+    }
+
+    /** A plain log line; escaped the same way so it can never be read as a command. */
+    public void info(String message) {
+        for (String line : message.split("\\R", -1)) {
+            out.print((line.startsWith("::") ? " " + line : line) + "\n");
+        }
+        out.flush();
+    }
+
+    private void command(String name, String data) {
+        out.print("::" + name + "::" + escapeData(data) + "\n");
+        out.flush();
+    }
+
+    /** The runner's data escaping: {@code %} → {@code %25}, CR → {@code %0D}, LF → {@code %0A}. */
+    public static String escapeData(String value) {
+        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    }
+}

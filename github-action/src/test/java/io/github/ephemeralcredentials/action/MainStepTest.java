@@ -1,0 +1,289 @@
+package io.github.ephemeralcredentials.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ephemeralcredentials.core.http.HttpClients;
+import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.provider.Retries;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main and post steps' host behaviour, in process, against the runner emulation. */
+class MainStepTest {
+
+    @TempDir
+    Path dir;
+
+    private RunnerEmulation runner;
+    private final CanaryProvider provider = new CanaryProvider();
+    private ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private ActionRuntime runtime;
+
+    private static final Map<String, String> AWS_INPUTS = Map.of(
+            "role-to-assume", "arn:aws:iam::123456789012:role/deploy",
+            "aws-region", "eu-west-1");
+
+    @BeforeEach
+    void start() throws IOException {
+        runner = new RunnerEmulation(dir);
+        runtime = new ActionRuntime(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(2),
+                Map.of("aws", provider));
+    }
+
+    @AfterEach
+    void stop() {
+        runner.close();
+    }
+
+    private int main(Map<String, String> inputs) {
+        return mainWith(runner.environment(inputs, true));
+    }
+
+    private int mainWith(Map<String, String> env) {
+        stdout = new ByteArrayOutputStream();
+        return new MainStep(env, new WorkflowCommands(new PrintStream(stdout, true, StandardCharsets.UTF_8)), runtime).run();
+    }
+
+    private int post(Map<String, String> inputs) throws IOException {
+        Map<String, String> state = RunnerFileCommands.read(runner.step().state());
+        Map<String, String> env = runner.postEnvironment(inputs, state);
+        stdout = new ByteArrayOutputStream();
+        return new PostStep(env, new WorkflowCommands(new PrintStream(stdout, true, StandardCharsets.UTF_8)), runtime).run();
+    }
+
+    private String out() {
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+
+    private List<String> secretsSeen() {
+        List<String> secrets = new java.util.ArrayList<>(CanaryProvider.secrets());
+        provider.requests.forEach(r -> secrets.add(r.ciToken().get()));
+        return secrets;
+    }
+
+    @Test
+    void exportsMasksAndSummarisesWithoutLeakingASecret() throws IOException {
+        assertThat(main(AWS_INPUTS)).isZero();
+
+        Canary.maskedBeforeAnythingElse(out(), secretsSeen());
+        Canary.onlyInsideMasks(out(), secretsSeen());
+
+        RunnerEmulation.StepFiles files = runner.step();
+        assertThat(RunnerFileCommands.read(files.env())).containsExactly(
+                Map.entry("AWS_ACCESS_KEY_ID", CanaryProvider.KEY_ID),
+                Map.entry("AWS_SECRET_ACCESS_KEY", CanaryProvider.SECRET),
+                Map.entry("AWS_SESSION_TOKEN", CanaryProvider.SESSION),
+                Map.entry("AWS_REGION", "eu-west-1"));
+        Map<String, String> outputs = RunnerFileCommands.read(files.output());
+        assertThat(outputs).containsEntry("aws-access-key-id", CanaryProvider.KEY_ID)
+                .containsEntry("aws-account-id", "123456789012")
+                .containsEntry("principal", "arn:aws:sts::123456789012:assumed-role/deploy/run-1")
+                .containsEntry("expiration", "2030-01-01T00:15:00Z")
+                .doesNotContainKeys("aws-secret-access-key", "aws-session-token");
+        Canary.absent(String.join("\n", outputs.values()), secretsSeen());
+
+        String summary = Files.readString(files.summary());
+        assertThat(summary).contains("| aws | arn:aws:sts::123456789012:assumed-role/deploy/run-1 |")
+                .contains("2030-01-01T00:15:00Z");
+        Canary.absent(summary, secretsSeen());
+
+        assertThat(RunnerFileCommands.read(files.state())).containsKey(ActionState.NAME);
+        assertThat(out()).contains("::add-mask::" + WorkflowCommands.escapeData(
+                RunnerFileCommands.read(files.state()).get(ActionState.NAME)));
+    }
+
+    @Test
+    void mapsInputsToTheProvidersParametersAndRequestsItsAudience() {
+        assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy",
+                "role-duration-seconds", "1200s", "managed-session-policies", "arn:a\narn:b"))).isZero();
+        var request = provider.requests.get(0);
+        assertThat(request.parameters()).containsEntry("role-arn", "arn:aws:iam::123456789012:role/deploy");
+        assertThat(request.scope()).containsEntry("policy-arns", List.of("arn:a", "arn:b"));
+        assertThat(request.lifetime()).isEqualTo(Duration.ofSeconds(1200));
+        assertThat(request.claims().audience()).containsExactly("sts.amazonaws.com");
+        assertThat(request.claims().string("repository")).contains(RunnerEmulation.REPOSITORY);
+        assertThat(runner.tokenRequests().get(0).getUrl().queryParameter("audience")).isEqualTo("sts.amazonaws.com");
+    }
+
+    @Test
+    void secretsBecomeOutputsOnlyWhenAsked() throws IOException {
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("output-credentials", "true");
+        inputs.put("export-env", "false");
+        assertThat(main(inputs)).isZero();
+        assertThat(RunnerFileCommands.read(runner.step().output()))
+                .containsEntry("aws-secret-access-key", CanaryProvider.SECRET)
+                .containsEntry("aws-session-token", CanaryProvider.SESSION);
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void withoutTheIdTokenPermissionItSaysWhatToAddAndWritesNothing() throws IOException {
+        assertThat(mainWith(runner.environment(AWS_INPUTS, false))).isEqualTo(1);
+        assertThat(out()).startsWith("::error::").contains("add `permissions: id-token: write` to the job");
+        assertThat(Files.size(runner.step().env()) + Files.size(runner.step().output())
+                + Files.size(runner.step().state())).isZero();
+        assertThat(provider.requests).isEmpty();
+    }
+
+    @Test
+    void badInputsFailBeforeTheTokenIsRequested() {
+        assertThat(main(Map.of("provider", "aws-sts"))).isEqualTo(1);
+        assertThat(out()).contains("input `provider` is 'aws-sts'; use one of").contains("aws, azure");
+
+        assertThat(main(Map.of("role-to-assume", "arn:x", "role-duration-seconds", "1 hour"))).isEqualTo(1);
+        assertThat(out()).contains("`role-duration-seconds` is '1 hour'; write a number of seconds");
+
+        assertThat(main(Map.of("role-to-assume", "arn:x", "export-env", "yes"))).isEqualTo(1);
+        assertThat(out()).contains("`export-env` is 'yes'; write true or false");
+
+        assertThat(main(Map.of())).isEqualTo(1);
+        assertThat(out()).contains("no provider given; add `provider:`");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
+
+    @Test
+    void aProviderDenialShowsThePresentedClaimsInAGroup() {
+        runner.claim("environment", "production");
+        provider.failure = new ProviderException("aws", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
+                "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        assertThat(main(AWS_INPUTS)).isEqualTo(1);
+
+        List<String> lines = out().lines().toList();
+        int group = lines.indexOf("::group::The OIDC token aws refused (its non-secret claims)");
+        assertThat(group).isPositive();
+        assertThat(lines.subList(group + 1, group + 8)).containsExactly(
+                "sub: repo:octo-org/octo-repo:environment:production",
+                "aud: sts.amazonaws.com",
+                "repository: octo-org/octo-repo",
+                "ref: refs/heads/main",
+                "environment: production",
+                "job_workflow_ref: octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main",
+                "runner_environment: github-hosted");
+        assertThat(lines.get(group + 8)).isEqualTo("::endgroup::");
+        assertThat(lines.get(group + 9)).startsWith("::error::aws refused the job's OIDC token (AccessDenied): "
+                + "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void postRevokesDeletesFilesAndBlanksTheExportedVariables() throws IOException {
+        Path file = provider.writeFile(dir);
+        assertThat(main(AWS_INPUTS)).isZero();
+
+        assertThat(post(AWS_INPUTS)).isZero();
+        assertThat(provider.revoked).singleElement()
+                .satisfies(r -> assertThat(r.parameters()).containsEntry("token", CanaryProvider.SECRET));
+        assertThat(file).doesNotExist();
+        assertThat(RunnerFileCommands.read(runner.step().env())).containsOnly(
+                Map.entry("AWS_ACCESS_KEY_ID", ""), Map.entry("AWS_SECRET_ACCESS_KEY", ""),
+                Map.entry("AWS_SESSION_TOKEN", ""), Map.entry("AWS_REGION", ""));
+        assertThat(out()).contains("revoked 1 of 1, deleted 1 file(s), blanked 4 variable(s)");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void revokeFalseKeepsEverything() throws IOException {
+        Path file = provider.writeFile(dir);
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("revoke", "false");
+        assertThat(main(inputs)).isZero();
+        assertThat(post(inputs)).isZero();
+        assertThat(provider.revoked).isEmpty();
+        assertThat(file).exists();
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+    }
+
+    @Test
+    void postAfterAFailedMainHasNothingToDo() throws IOException {
+        assertThat(mainWith(runner.environment(AWS_INPUTS, false))).isEqualTo(1);
+        assertThat(post(AWS_INPUTS)).isZero();
+        assertThat(out()).contains("Nothing to clean up");
+    }
+
+    @Test
+    void aFailedRevocationIsAWarningNotAFailure() throws IOException {
+        assertThat(main(AWS_INPUTS)).isZero();
+        CanaryProvider failing = new CanaryProvider() {
+            @Override
+            public void revoke(io.github.ephemeralcredentials.core.credential.Revocation revocation) {
+                throw new ProviderException("aws", ProviderException.Reason.UNAVAILABLE, null, "endpoint down for token " + CanaryProvider.SECRET);
+            }
+        };
+        runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", failing));
+        assertThat(post(AWS_INPUTS)).isZero();
+        assertThat(out()).contains("::warning::cleanup of aws/canary: ProviderException: endpoint down for token ****")
+                .contains("stays valid until it expires at 2030-01-01T00:15:00Z");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+        assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SECRET_ACCESS_KEY", "");
+    }
+
+    private void writePolicy() throws IOException {
+        Files.createDirectories(runner.workspace().resolve(".github"));
+        Files.writeString(runner.workspace().resolve(".github/credentials-policy.yaml"), """
+                version: 1
+                profiles:
+                  deploy:
+                    provider: aws
+                    maxLifetime: 10m
+                    parameters:
+                      role-arn: arn:aws:iam::123456789012:role/deploy
+                rules:
+                  - name: main-only
+                    issuer: %s
+                    profiles: [deploy]
+                    claims:
+                      repository: octo-org/octo-repo
+                      ref: refs/heads/main
+                """.formatted(runner.issuerUrl()));
+    }
+
+    @Test
+    void aPolicyProfileFixesTheParametersAndCapsTheLifetime() throws IOException {
+        writePolicy();
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy",
+                "role-duration-seconds", "3600"))).isZero();
+        var request = provider.requests.get(0);
+        assertThat(request.parameters()).containsExactly(Map.entry("role-arn", "arn:aws:iam::123456789012:role/deploy"));
+        assertThat(request.lifetime()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void aPolicyDenialExplainsClaimByClaimAndNeverCallsTheProvider() throws IOException {
+        writePolicy();
+        runner.claim("ref", "refs/heads/feature");
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy"))).isEqualTo(1);
+        assertThat(provider.requests).isEmpty();
+        assertThat(out()).contains("::group::Trust policy decision (DENIED)")
+                .contains("[FAIL] ref").contains("refs/heads/feature")
+                .contains("::error::the trust policy denied profile 'deploy': no rule for this profile matched");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void policyInputsAreCheckedBeforeTheTokenIsRequested() throws IOException {
+        writePolicy();
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "nope"))).isEqualTo(1);
+        assertThat(out()).contains("defines no profile 'nope'; it defines deploy");
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "deploy",
+                "role-to-assume", "arn:aws:iam::1:role/other"))).isEqualTo(1);
+        assertThat(out()).contains("remove input(s) role-to-assume");
+        assertThat(main(Map.of("policy", "missing.yaml", "profile", "deploy"))).isEqualTo(1);
+        assertThat(out()).contains("the trust policy cannot be used").contains("no such file");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
+}

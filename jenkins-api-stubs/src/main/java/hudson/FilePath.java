@@ -1,0 +1,41 @@
+package hudson;
+
+import java.io.IOException;
+import java.io.Serializable;
+
+/** Compile-only stub of hudson.FilePath from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
+public final class FilePath implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public String getRemote() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public String getName() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public FilePath child(String relOrAbsolute) {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public void mkdirs() throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public void chmod(int mask) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public void write(String content, String encoding) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public boolean delete() throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    public FilePath createTempFile(String prefix, String suffix) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+}

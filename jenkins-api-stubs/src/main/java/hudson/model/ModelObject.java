@@ -1,0 +1,6 @@
+package hudson.model;
+
+/** Compile-only stub of hudson.model.ModelObject from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
+public interface ModelObject {
+    String getDisplayName();
+}

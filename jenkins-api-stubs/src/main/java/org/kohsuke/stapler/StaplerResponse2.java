@@ -1,0 +1,7 @@
+package org.kohsuke.stapler;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Compile-only stub of org.kohsuke.stapler.StaplerResponse2 from org.kohsuke.stapler:stapler 2050.v425108fd5089 (as used by jenkins-core 2.541.3): only the signatures the plugin calls. */
+public interface StaplerResponse2 extends HttpServletResponse {
+}

@@ -1,0 +1,44 @@
+package io.jenkins.plugins.ephemeral_credentials.step;
+
+import hudson.console.LineTransformationOutputStream;
+import hudson.util.Secret;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
+
+/**
+ * Masks the block's secrets in every line of its console output, wherever that output is produced: this decorator
+ * travels to agents with the log stream, so it uses nothing of the controller. The shared {@link Redactor} decides
+ * what a secret looks like on the way out (the value, each of its lines, its URL, JSON and base64 forms). Pipeline
+ * logs are UTF-8.
+ */
+final class SecretMasker extends TaskListenerDecorator {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<Secret> secrets;
+
+    SecretMasker(Collection<String> secrets) {
+        this.secrets = secrets.stream().map(Secret::fromString).toList();
+    }
+
+    @Override
+    public OutputStream decorate(OutputStream logger) {
+        Redactor redactor = Redactor.of(secrets.stream().map(Secret::getPlainText).toList());
+        return new LineTransformationOutputStream.Delegating(logger) {
+            @Override
+            protected void eol(byte[] b, int len) throws IOException {
+                String line = new String(b, 0, len, StandardCharsets.UTF_8);
+                if (redactor.reveals(line)) {
+                    out.write(redactor.redact(line).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    out.write(b, 0, len);
+                }
+            }
+        };
+    }
+}

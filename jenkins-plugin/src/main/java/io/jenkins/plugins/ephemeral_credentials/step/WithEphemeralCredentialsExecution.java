@@ -1,0 +1,326 @@
+package io.jenkins.plugins.ephemeral_credentials.step;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.slaves.WorkspaceList;
+import hudson.util.Secret;
+import io.github.ephemeralcredentials.core.audit.AuditRecord;
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.credential.Revocation;
+import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
+import io.github.ephemeralcredentials.core.oidc.BuildToken;
+import io.github.ephemeralcredentials.core.policy.Decision;
+import io.github.ephemeralcredentials.core.policy.Policy;
+import io.github.ephemeralcredentials.core.policy.Profile;
+import io.github.ephemeralcredentials.core.provider.CredentialLifecycle;
+import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
+import io.jenkins.plugins.ephemeral_credentials.issuer.Issuer;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.FailureHandler;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * Runs {@code withEphemeralCredentials}: everything that does I/O (minting, the provider call, writing files,
+ * revoking) runs off the CPS VM thread, in {@link #run} and in the {@link TailCall} that ends the block.
+ */
+final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExecution {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String TOKEN_FILE_VARIABLE = "EPHEMERAL_CREDENTIALS_TOKEN_FILE";
+
+    private final String profile;
+    private final String audience;
+    private final boolean tokenFile;
+
+    /** What the end of the block takes back: set once the credential exists. */
+    private String provider;
+    private Instant expiresAt;
+    private String issuer;
+    private String subject;
+    private String tokenId;
+    private final List<StoredRevocation> revocations = new ArrayList<>();
+    /** Files written under the workspace's {@code @tmp} directory, by name. */
+    private final List<String> agentFiles = new ArrayList<>();
+    /** Secrets to mask in cleanup messages too. */
+    private final List<Secret> secrets = new ArrayList<>();
+
+    private transient volatile ScheduledFuture<?> refresher;
+
+    WithEphemeralCredentialsExecution(StepContext context, String profile, String audience, boolean tokenFile) {
+        super(context);
+        this.profile = profile;
+        this.audience = audience;
+        this.tokenFile = tokenFile;
+    }
+
+    @Override
+    public boolean start() throws Exception {
+        if (profile == null) {
+            throw new AbortException("withEphemeralCredentials needs a profile: withEphemeralCredentials(profile: "
+                    + "'deploy', audience: 'sts.amazonaws.com') { ... }");
+        }
+        if (audience == null) {
+            throw new AbortException("withEphemeralCredentials(profile: '" + profile + "') needs an audience: the "
+                    + "value the provider expects in the token's aud, e.g. audience: 'sts.amazonaws.com'");
+        }
+        run(this::begin);
+        return false;
+    }
+
+    private void begin() throws Exception {
+        StepContext context = getContext();
+        Run<?, ?> run = context.get(Run.class);
+        TaskListener listener = context.get(TaskListener.class);
+        EphemeralCredentialsConfiguration config = EphemeralCredentialsConfiguration.get();
+        Policy policy = config.trustPolicy().orElseThrow(() -> new AbortException("No Ephemeral Credentials trust "
+                + "policy is configured, so every request is denied; an administrator writes one in Manage Jenkins > "
+                + "Security > Ephemeral Credentials"));
+        Duration lifetime = config.tokenLifetime();
+        BuildToken token = Issuer.get().mint(run, audience, lifetime);
+        issuer = token.claims().issuer();
+        subject = token.claims().subject();
+        tokenId = token.claims().jwtId().orElse(null);
+        secrets.add(Secret.fromString(token.token()));
+        if (tokenFile) {
+            beginWithTokenFile(run, listener, policy, token, lifetime);
+        } else {
+            beginWithExchange(run, listener, policy, token, lifetime);
+        }
+    }
+
+    private void beginWithExchange(Run<?, ?> run, TaskListener listener, Policy policy, BuildToken token,
+                                   Duration lifetime) throws Exception {
+        Exchange exchange = new Exchange(ProviderSet.forProfile(profile), AuditTrail.CLAIMS, Clock.systemUTC());
+        List<String> profileSecrets = ProviderSet.secretsOf(profile);
+        ExchangeOutcome outcome = exchange.run(policy, token.claims(),
+                () -> Issuer.get().mint(run, audience, lifetime).token(), profile, null);
+        Redactor redactor = Redactor.of(token.token()).and(profileSecrets);
+        if (outcome instanceof ExchangeOutcome.Denied denied) {
+            AuditTrail.write(denied.audit(), redactor, listener);
+            listener.getLogger().print(denied.decision().explain());
+            throw new AbortException("withEphemeralCredentials: the trust policy denied profile '" + profile + "': "
+                    + denied.decision().summary());
+        }
+        if (outcome instanceof ExchangeOutcome.Failed failed) {
+            AuditTrail.write(failed.audit(), redactor, listener);
+            throw new AbortException("withEphemeralCredentials: " + failed.failure().provider() + " refused profile '"
+                    + profile + "' (" + failed.failure().reason() + "): " + redactor.redact(failed.failure().getMessage()));
+        }
+        ExchangeOutcome.Issued issued = (ExchangeOutcome.Issued) outcome;
+        EphemeralCredential credential = issued.credential();
+        provider = credential.provider();
+        expiresAt = credential.expiresAt();
+        credential.secrets().forEach(s -> secrets.add(Secret.fromString(s)));
+        credential.revocations().forEach(r -> revocations.add(StoredRevocation.of(r)));
+        credential.revocations().forEach(r -> r.parameters().values().forEach(v -> secrets.add(Secret.fromString(v))));
+        AuditTrail.write(issued.audit(), redactor.and(credential.secrets()), listener);
+        try {
+            Map<String, String> environment = environment(credential);
+            Set<String> sensitive = new LinkedHashSet<>();
+            credential.values().stream().filter(v -> v.secret() && v.envVar() != null)
+                    .map(CredentialValue::envVar).forEach(sensitive::add);
+            startBody(environment, sensitive);
+        } catch (Exception | Error e) {
+            // The block never ran: take the credential back now instead of leaving it valid until it expires.
+            new Cleanup().finished(getContext());
+            throw e;
+        }
+    }
+
+    private void beginWithTokenFile(Run<?, ?> run, TaskListener listener, Policy policy, BuildToken token,
+                                    Duration lifetime) throws Exception {
+        Decision decision = policy.evaluate(token.claims(), profile);
+        Redactor redactor = Redactor.of(token.token());
+        AuditRecord record = new AuditRecord(Instant.now(), issuer, subject,
+                AuditRecord.select(token.claims(), AuditTrail.CLAIMS), profile, null, List.of(), null,
+                "web identity token file", null, decision.allowed() ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.DENIED,
+                decision.allowed() ? null : decision.reason().name(), decision.allowed() ? null : decision.summary(), tokenId);
+        if (!decision.allowed()) {
+            AuditTrail.write(record, redactor, listener);
+            listener.getLogger().print(decision.explain());
+            throw new AbortException("withEphemeralCredentials: the trust policy denied profile '" + profile + "': "
+                    + decision.summary());
+        }
+        Profile granted = decision.profile().orElseThrow();
+        provider = granted.provider();
+        expiresAt = token.claims().expiresAt().orElse(null);
+        FilePath file = tempDir().createTempFile("oidc-token", ".jwt");
+        agentFiles.add(file.getName());
+        file.chmod(0600);
+        file.write(token.token(), StandardCharsets.UTF_8.name());
+        AuditTrail.write(new AuditRecord(record.timestamp(), issuer, subject, record.claims(), profile,
+                granted.owner(), List.of(), provider, record.scope(), expiresAt, AuditRecord.Outcome.ISSUED, null,
+                null, tokenId), redactor, listener);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(TOKEN_FILE_VARIABLE, file.getRemote());
+        if ("aws".equals(granted.provider())) {
+            environment.put("AWS_WEB_IDENTITY_TOKEN_FILE", file.getRemote());
+            Object roleArn = granted.parameters().get("role-arn");
+            if (roleArn != null) {
+                environment.put("AWS_ROLE_ARN", roleArn.toString());
+            }
+            Object region = granted.parameters().get("region");
+            if (region != null) {
+                environment.put("AWS_REGION", region.toString());
+            }
+        }
+        scheduleTokenRefresh(run, file, lifetime);
+        try {
+            startBody(environment, Set.of());
+        } catch (Exception | Error e) {
+            new Cleanup().finished(getContext());
+            throw e;
+        }
+    }
+
+    /**
+     * Rewrites the token file with a fresh token at half its lifetime, so SDKs that re-read it keep working in builds
+     * longer than one token. After a controller restart the file is no longer refreshed; its last token expires.
+     */
+    private void scheduleTokenRefresh(Run<?, ?> run, FilePath file, Duration lifetime) {
+        long every = Math.max(30, lifetime.toSeconds() / 2);
+        refresher = Timer.get().scheduleAtFixedRate(() -> {
+            try {
+                String fresh = Issuer.get().mint(run, audience, lifetime).token();
+                file.write(fresh, StandardCharsets.UTF_8.name());
+            } catch (IOException | RuntimeException e) {
+                // The SDK keeps the previous token until it expires; the next attempt may succeed.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The credential's variables; files a provider wrote on the controller are moved to the workspace's
+     * {@code @tmp} directory (mode 0600), where the build can read them, and variables naming them follow.
+     */
+    private Map<String, String> environment(EphemeralCredential credential) throws IOException, InterruptedException {
+        Map<String, String> environment = new LinkedHashMap<>(credential.environment());
+        if (credential.files().isEmpty()) {
+            return environment;
+        }
+        FilePath tmp = tempDir();
+        for (Path local : credential.files()) {
+            FilePath remote = tmp.createTempFile("credential", "-" + local.getFileName());
+            agentFiles.add(remote.getName());
+            remote.chmod(0600);
+            remote.write(Files.readString(local, StandardCharsets.UTF_8), StandardCharsets.UTF_8.name());
+            Files.deleteIfExists(local);
+            environment.replaceAll((name, value) -> value.equals(local.toString()) ? remote.getRemote() : value);
+        }
+        return environment;
+    }
+
+    private FilePath tempDir() throws IOException, InterruptedException {
+        FilePath workspace = getContext().get(FilePath.class);
+        if (workspace == null) {
+            throw new AbortException("withEphemeralCredentials(profile: '" + profile + "') writes a file for the "
+                    + "build, which needs a workspace: call it inside node { ... }");
+        }
+        FilePath tmp = WorkspaceList.tempDir(workspace);
+        if (tmp == null) {
+            throw new AbortException("the workspace " + workspace.getRemote() + " has no temporary directory");
+        }
+        tmp.mkdirs();
+        return tmp;
+    }
+
+    private void startBody(Map<String, String> environment, Set<String> sensitive) throws IOException, InterruptedException {
+        StepContext context = getContext();
+        List<String> masked = secrets.stream().map(Secret::getPlainText).toList();
+        context.newBodyInvoker()
+                .withContexts(
+                        EnvironmentExpander.merge(context.get(EnvironmentExpander.class),
+                                new CredentialEnvironment(environment, sensitive)),
+                        TaskListenerDecorator.merge(context.get(TaskListenerDecorator.class), new SecretMasker(masked)),
+                        FailureHandler.merge(context.get(FailureHandler.class), new SecretMaskingFailureHandler(masked)))
+                .withCallback(new Cleanup())
+                .start();
+    }
+
+    /** Ends the block, successful or not, off the CPS VM thread: revokes what can be, deletes the files. */
+    private final class Cleanup extends TailCall {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void finished(StepContext context) throws Exception {
+            ScheduledFuture<?> refreshing = refresher;
+            if (refreshing != null) {
+                refreshing.cancel(false);
+            }
+            TaskListener listener = context.get(TaskListener.class);
+            Redactor redactor = Redactor.of(secrets.stream().map(Secret::getPlainText).toList());
+            List<String> problems = new ArrayList<>();
+            if (!revocations.isEmpty()) {
+                EphemeralCredential taken = new EphemeralCredential(provider, List.of(), Map.of(),
+                        expiresAt == null ? Instant.now() : expiresAt,
+                        revocations.stream().map(StoredRevocation::revocation).toList(), List.of());
+                CredentialLifecycle.CleanupReport report = new CredentialLifecycle(
+                        ProviderSet.forProfile(profile).values(), Clock.systemUTC()).cleanup(taken);
+                report.failures().forEach(f -> problems.add(f.what() + ": " + redactor.redact(f.message())));
+                AuditTrail.write(new AuditRecord(Instant.now(), issuer, subject, Map.of(), profile, null, List.of(),
+                        provider, null, expiresAt, AuditRecord.Outcome.REVOKED,
+                        report.clean() ? null : "REVOCATION_FAILED", null, tokenId), redactor, listener);
+            }
+            FilePath workspace = context.get(FilePath.class);
+            if (!agentFiles.isEmpty() && workspace != null) {
+                FilePath tmp = WorkspaceList.tempDir(workspace);
+                for (String name : agentFiles) {
+                    try {
+                        tmp.child(name).delete();
+                    } catch (IOException e) {
+                        problems.add("file " + name + " in " + tmp.getRemote() + ": " + redactor.redact(e.getMessage())
+                                + "; delete it by hand, it holds credential material");
+                    }
+                }
+            }
+            for (String problem : problems) {
+                listener.getLogger().println("[Ephemeral Credentials] WARNING: could not clean up " + problem);
+            }
+        }
+    }
+
+    /** A {@link Revocation} in a form Pipeline can persist with the step; its values may be secrets. */
+    record StoredRevocation(String provider, String kind, HashMap<String, Secret> parameters) implements Serializable {
+
+        static StoredRevocation of(Revocation revocation) {
+            HashMap<String, Secret> parameters = new HashMap<>();
+            revocation.parameters().forEach((k, v) -> parameters.put(k, Secret.fromString(v)));
+            return new StoredRevocation(revocation.provider(), revocation.kind(), parameters);
+        }
+
+        Revocation revocation() {
+            Map<String, String> plain = new HashMap<>();
+            parameters.forEach((k, v) -> plain.put(k, v.getPlainText()));
+            return new Revocation(provider, kind, plain);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.ephemeralcredentials.core.audit;
+
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.oidc.Claims;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One exchange as the audit trail keeps it: who asked (issuer, subject, the claims that identify the job), for
+ * what (profile, provider, scope), what came of it, and the CI token's {@code jti} to correlate with the CI
+ * system's own logs. Never a secret and never a token: values are passed through a {@link Redactor} when written.
+ *
+ * @param timestamp when the exchange ended
+ * @param issuer    the CI token's {@code iss}
+ * @param subject   the CI token's {@code sub}
+ * @param claims    selected identifying claims (repository, workflow, run, ...), as matched by policies
+ * @param profile   the policy profile that was asked for
+ * @param owner     the profile's owner (team or person responsible), or {@code null}
+ * @param tags      the profile's tags
+ * @param provider  the provider id ({@code aws}, {@code gcp}, ...)
+ * @param scope     a one-line summary of the scope granted (never a full policy document with secrets)
+ * @param expiresAt when the issued credential expires, or {@code null} if none was issued
+ * @param outcome   what came of it
+ * @param reason    the stable reason code of a denial or failure ({@code ACCESS_DENIED}, ...), or {@code null}
+ * @param detail    the human message of a denial or failure, or {@code null}
+ * @param tokenId   the CI token's {@code jti}, or {@code null} when it had none
+ */
+public record AuditRecord(Instant timestamp, String issuer, String subject, Map<String, String> claims,
+                          String profile, String owner, List<String> tags, String provider, String scope,
+                          Instant expiresAt, Outcome outcome, String reason, String detail, String tokenId) {
+
+    /** Claims worth recording when present: GitHub Actions' and our Jenkins issuer's job identity. */
+    public static final List<String> DEFAULT_CLAIMS = List.of(
+            "repository", "repository_owner", "workflow", "job_workflow_ref", "ref", "environment", "event_name",
+            "run_id", "run_number", "run_attempt", "actor", "runner_environment",
+            "job", "build_number", "build_url", "jenkins_url");
+
+    public enum Outcome {
+        /** A credential was issued. */
+        ISSUED,
+        /** The policy or the provider refused. */
+        DENIED,
+        /** Something failed before a decision (provider down, bad response, bad configuration). */
+        FAILED,
+        /** A credential was taken back at cleanup. */
+        REVOKED
+    }
+
+    public AuditRecord {
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(outcome, "outcome");
+        claims = claims == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** The claims of {@code names} present in {@code claims}, in the order of {@code names}, as policies see them. */
+    public static Map<String, String> select(Claims claims, Collection<String> names) {
+        Map<String, String> selected = new LinkedHashMap<>();
+        for (String name : names) {
+            claims.string(name).ifPresent(v -> selected.put(name, v));
+        }
+        return selected;
+    }
+
+    /** A record for this token's identity with the other fields empty; fill them with the {@code with*} methods. */
+    public static AuditRecord of(Instant timestamp, Claims claims, Outcome outcome) {
+        return new AuditRecord(timestamp, claims.issuer(), claims.subject(), select(claims, DEFAULT_CLAIMS), null,
+                null, List.of(), null, null, null, outcome, null, null, claims.jwtId().orElse(null));
+    }
+
+    public AuditRecord withProfile(String profile, String owner, List<String> tags) {
+        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
+                outcome, reason, detail, tokenId);
+    }
+
+    public AuditRecord withProvider(String provider, String scope, Instant expiresAt) {
+        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
+                outcome, reason, detail, tokenId);
+    }
+
+    public AuditRecord withReason(String reason, String detail) {
+        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
+                outcome, reason, detail, tokenId);
+    }
+
+    /** This record with every text field passed through {@code redactor}. */
+    public AuditRecord redacted(Redactor redactor) {
+        Map<String, String> cleanClaims = new LinkedHashMap<>();
+        claims.forEach((k, v) -> cleanClaims.put(redactor.redact(k), redactor.redact(v)));
+        return new AuditRecord(timestamp, redactor.redact(issuer), redactor.redact(subject), cleanClaims,
+                redactor.redact(profile), redactor.redact(owner), tags.stream().map(redactor::redact).toList(),
+                redactor.redact(provider), redactor.redact(scope), expiresAt, outcome, redactor.redact(reason),
+                redactor.redact(detail), redactor.redact(tokenId));
+    }
+}

@@ -1,0 +1,201 @@
+package io.github.ephemeralcredentials.core.credential;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces secrets by {@value #MASK} in text bound for a log, an exception message or the audit trail: the value
+ * itself and the forms it takes when a tool re-encodes it on the way out.
+ *
+ * <p>For each secret it masks: the value; each of its lines and each trimmed line (a PEM key or a kubeconfig shows
+ * up line by line); its URL encoding ({@code +} and {@code %20} for spaces); its JSON string escaping; and its
+ * base64, standard and URL-safe alphabets, at the three byte offsets a secret can sit at inside a longer base64 text
+ * (the "shifted" forms GitHub's runner also masks): for each offset only the characters that depend on the secret
+ * alone are used, so {@code Basic base64(user:secret)} is caught as well as {@code base64(secret)}.
+ *
+ * <p>Thresholds, because masking short strings mangles logs (every {@code "1"} turned into {@code ****}) without
+ * protecting anything: a whole secret value shorter than {@value #MIN_SECRET_LENGTH} characters is not masked (no
+ * credential a provider issues is that short), and a derived fragment (a line, an encoded form) shorter than
+ * {@value #MIN_FRAGMENT_LENGTH} characters is not masked either. Longer forms win over shorter ones where they
+ * overlap.
+ *
+ * <p>Immutable and thread-safe; {@link #and(Collection)} returns a new redactor.
+ */
+public final class Redactor {
+
+    public static final String MASK = "****";
+
+    /** Whole secrets shorter than this are not masked. */
+    public static final int MIN_SECRET_LENGTH = 4;
+
+    /** Lines and encoded forms of a secret shorter than this are not masked. */
+    public static final int MIN_FRAGMENT_LENGTH = 8;
+
+    private static final Redactor NONE = new Redactor(Set.of());
+
+    private final Set<String> secrets;
+    private final Pattern pattern;
+
+    private Redactor(Set<String> secrets) {
+        this.secrets = Set.copyOf(secrets);
+        this.pattern = compile(this.secrets);
+    }
+
+    /** A redactor that masks nothing. */
+    public static Redactor none() {
+        return NONE;
+    }
+
+    public static Redactor of(String... secrets) {
+        return of(List.of(secrets));
+    }
+
+    /** Null and blank entries are ignored, so callers can pass optional values as they are. */
+    public static Redactor of(Collection<String> secrets) {
+        Set<String> kept = new LinkedHashSet<>();
+        for (String s : secrets) {
+            if (s != null && !s.isBlank()) {
+                kept.add(s);
+            }
+        }
+        return kept.isEmpty() ? NONE : new Redactor(kept);
+    }
+
+    /** Masks the secret values of a credential. */
+    public static Redactor of(EphemeralCredential credential) {
+        return of(credential.secrets());
+    }
+
+    /** This redactor plus more secrets. */
+    public Redactor and(Collection<String> more) {
+        Set<String> all = new LinkedHashSet<>(secrets);
+        more.stream().filter(s -> s != null && !s.isBlank()).forEach(all::add);
+        return all.size() == secrets.size() ? this : new Redactor(all);
+    }
+
+    public Redactor and(String... more) {
+        return and(List.of(more));
+    }
+
+    /** {@code text} with every form of every secret replaced by {@value #MASK}; {@code null} stays {@code null}. */
+    public String redact(String text) {
+        if (text == null || pattern == null || text.isEmpty()) {
+            return text;
+        }
+        return pattern.matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
+    /**
+     * A one-line description of a failure for logs and reports: each cause's class and message, redacted. Stack
+     * traces are left to the caller's debug output.
+     */
+    public String describe(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (out.length() > 0) {
+                out.append(" <- ");
+            }
+            out.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                out.append(": ").append(t.getMessage());
+            }
+        }
+        return redact(out.toString());
+    }
+
+    /** Whether {@code text} contains any masked form of a secret. */
+    public boolean reveals(String text) {
+        return text != null && pattern != null && pattern.matcher(text).find();
+    }
+
+    private static Pattern compile(Set<String> secrets) {
+        Set<String> forms = new LinkedHashSet<>();
+        for (String secret : secrets) {
+            forms.addAll(formsOf(secret));
+        }
+        if (forms.isEmpty()) {
+            return null;
+        }
+        // Longest first: at one position the regex engine takes the first alternative that matches.
+        List<String> ordered = new ArrayList<>(forms);
+        ordered.sort(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+        StringBuilder alternation = new StringBuilder();
+        for (String form : ordered) {
+            if (alternation.length() > 0) {
+                alternation.append('|');
+            }
+            alternation.append(Pattern.quote(form));
+        }
+        return Pattern.compile(alternation.toString());
+    }
+
+    /** Every form of one secret worth masking (package-private for tests). */
+    static Set<String> formsOf(String secret) {
+        Set<String> forms = new LinkedHashSet<>();
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            return forms;
+        }
+        forms.add(secret);
+        List<String> fragments = new ArrayList<>();
+        for (String line : secret.split("\\R")) {
+            fragments.add(line);
+            fragments.add(line.strip());
+        }
+        fragments.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+        fragments.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+        fragments.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        for (int shift = 0; shift < 3; shift++) {
+            fragments.add(base64Core(Base64.getEncoder().withoutPadding(), bytes, shift));
+            fragments.add(base64Core(Base64.getUrlEncoder().withoutPadding(), bytes, shift));
+        }
+        // The padded standard form of the value on its own, so a whole "c2VjcmV0==" disappears, padding included.
+        fragments.add(Base64.getEncoder().encodeToString(bytes));
+        for (String fragment : fragments) {
+            if (fragment.length() >= MIN_FRAGMENT_LENGTH) {
+                forms.add(fragment);
+            }
+        }
+        return forms;
+    }
+
+    /**
+     * The base64 characters that depend only on {@code bytes} when they start at byte offset {@code shift} (mod 3)
+     * of a longer encoded text: the characters sharing bits with the unknown bytes before or after are dropped.
+     */
+    private static String base64Core(Base64.Encoder encoder, byte[] bytes, int shift) {
+        byte[] shifted = new byte[bytes.length + shift];
+        System.arraycopy(bytes, 0, shifted, shift, bytes.length);
+        String encoded = encoder.encodeToString(shifted);
+        int start = shift == 0 ? 0 : shift + 1;
+        int end = (shifted.length * 8) / 6;
+        return start >= end ? "" : encoded.substring(start, end);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Redactor r && r.secrets.equals(secrets);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "Redactor[" + secrets.size() + " secrets]";
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.ephemeralcredentials.core.policy;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** "Did you mean" for misspelt keys and names: the closest candidate by edit distance, or a shared prefix. */
+final class Suggestions {
+
+    private Suggestions() {
+    }
+
+    static Optional<String> closest(String wrong, Collection<String> candidates) {
+        String w = wrong.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            String c = candidate.toLowerCase(Locale.ROOT);
+            int d = distance(w, c);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(1, w.length() / 3)) {
+            return Optional.of(best);
+        }
+        for (String candidate : candidates) {
+            String c = candidate.toLowerCase(Locale.ROOT);
+            if (c.length() >= 3 && (w.startsWith(c) || c.startsWith(w) && w.length() >= 3)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** " (did you mean 'x'?)" or nothing. */
+    static String hint(String wrong, Collection<String> candidates) {
+        return closest(wrong, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

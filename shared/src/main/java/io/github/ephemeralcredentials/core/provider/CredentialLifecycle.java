@@ -1,0 +1,123 @@
+package io.github.ephemeralcredentials.core.provider;
+
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.credential.Revocation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What happens to a credential after it was issued (it lives beside the providers, not in {@code credential},
+ * because taking a credential back is a provider call and dependencies point from provider to credential only): refreshed while the job still needs it, and taken back when
+ * the job's block ends.
+ *
+ * <p>Cleanup does every step even when one fails (a revocation error must not leave a credentials file on disk),
+ * and is idempotent: a second run finds files gone and revocations already done (providers' {@code revoke} is
+ * idempotent by contract).
+ */
+public final class CredentialLifecycle {
+
+    /** Refresh when less than this is left, so a tool never starts a call with a credential about to expire. */
+    public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+    private final Map<String, CredentialProvider> providers;
+    private final Clock clock;
+
+    public CredentialLifecycle(Collection<? extends CredentialProvider> providers, Clock clock) {
+        this.providers = providers.stream()
+                .collect(Collectors.toUnmodifiableMap(CredentialProvider::id, Function.identity(), (a, b) -> {
+                    throw new IllegalArgumentException("two providers share the id '" + a.id() + "'");
+                }));
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Revokes every revocation of the credential through its provider and deletes its files, collecting failures
+     * instead of stopping at the first. Failure messages are redacted with the credential's secrets.
+     */
+    public CleanupReport cleanup(EphemeralCredential credential) {
+        Redactor redactor = Redactor.of(credential)
+                .and(credential.revocations().stream().flatMap(r -> r.parameters().values().stream()).toList());
+        List<CleanupReport.Failure> failures = new ArrayList<>();
+        int revoked = 0;
+        for (Revocation revocation : credential.revocations()) {
+            String what = revocation.provider() + "/" + revocation.kind();
+            CredentialProvider provider = providers.get(revocation.provider());
+            if (provider == null) {
+                failures.add(new CleanupReport.Failure(what, "no provider '" + revocation.provider()
+                        + "' is configured to revoke it; it stays valid until it expires at " + credential.expiresAt()));
+                continue;
+            }
+            try {
+                provider.revoke(revocation);
+                revoked++;
+            } catch (RuntimeException e) {
+                failures.add(new CleanupReport.Failure(what, redactor.describe(e)
+                        + "; it stays valid until it expires at " + credential.expiresAt()));
+            }
+        }
+        int deleted = 0;
+        for (Path file : credential.files()) {
+            try {
+                if (Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            } catch (IOException | SecurityException e) {
+                failures.add(new CleanupReport.Failure("file " + file, redactor.describe(e)
+                        + "; delete it by hand, it holds credential material"));
+            }
+        }
+        return new CleanupReport(revoked, deleted, failures);
+    }
+
+    /** Whether less than {@code margin} is left before the credential expires. */
+    public boolean needsRefresh(EphemeralCredential credential, Duration margin) {
+        return !credential.expiresAt().minus(margin).isAfter(clock.instant());
+    }
+
+    /**
+     * The current credential while more than {@code margin} is left, otherwise a fresh one from {@code exchange}
+     * (typically {@code () -> provider.exchange(request)} with a request whose token supplier fetches a new CI
+     * token). The old credential is not cleaned up here: its files may be the ones the new credential rewrote; the
+     * caller cleans up what it no longer holds.
+     */
+    public EphemeralCredential refreshIfNeeded(EphemeralCredential current, Duration margin,
+                                               java.util.function.Supplier<EphemeralCredential> exchange) {
+        if (!needsRefresh(current, margin)) {
+            return current;
+        }
+        return Objects.requireNonNull(exchange.get(), "exchange returned no credential");
+    }
+
+    /**
+     * What a cleanup did.
+     *
+     * @param revoked  revocations that succeeded
+     * @param deleted  files that existed and were deleted
+     * @param failures what could not be done, with what to do about it
+     */
+    public record CleanupReport(int revoked, int deleted, List<Failure> failures) {
+
+        public CleanupReport {
+            failures = List.copyOf(failures);
+        }
+
+        public boolean clean() {
+            return failures.isEmpty();
+        }
+
+        /** @param what the revocation ({@code provider/kind}) or file; @param message redacted, says what to do */
+        public record Failure(String what, String message) {
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.ephemeralcredentials.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.oidc.Claims;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonLinesAuditWriterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+    private static final Claims CLAIMS = Claims.of(Map.of(
+            "iss", "https://token.actions.githubusercontent.com", "sub", "repo:acme/app:ref:refs/heads/main",
+            "jti", "jti-1", "repository", "acme/app", "run_id", 42, "secret_looking", "not-selected",
+            "aud", "sts.amazonaws.com"));
+
+    @Test
+    void writesOneJsonObjectPerLineWithTheSelectedClaims() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonLinesAuditWriter writer = new JsonLinesAuditWriter(out)) {
+            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.ISSUED)
+                    .withProfile("deploy", "team-platform", List.of("prod"))
+                    .withProvider("aws", "role/deploy", NOW.plusSeconds(900)), Redactor.none());
+            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.DENIED)
+                    .withReason("ACCESS_DENIED", "trust policy did not match"), Redactor.none());
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode first = JSON.readTree(lines[0]);
+        assertThat(first.get("timestamp").asText()).isEqualTo("2026-11-23T12:00:00Z");
+        assertThat(first.get("issuer").asText()).isEqualTo("https://token.actions.githubusercontent.com");
+        assertThat(first.get("subject").asText()).isEqualTo("repo:acme/app:ref:refs/heads/main");
+        assertThat(first.get("claims").toString()).isEqualTo("{\"repository\":\"acme/app\",\"run_id\":\"42\"}");
+        assertThat(first.get("profile").asText()).isEqualTo("deploy");
+        assertThat(first.get("owner").asText()).isEqualTo("team-platform");
+        assertThat(first.get("tags").toString()).isEqualTo("[\"prod\"]");
+        assertThat(first.get("provider").asText()).isEqualTo("aws");
+        assertThat(first.get("expiresAt").asText()).isEqualTo("2026-11-23T12:15:00Z");
+        assertThat(first.get("outcome").asText()).isEqualTo("ISSUED");
+        assertThat(first.get("tokenId").asText()).isEqualTo("jti-1");
+        assertThat(first.has("reason")).isFalse();
+        JsonNode second = JSON.readTree(lines[1]);
+        assertThat(second.get("outcome").asText()).isEqualTo("DENIED");
+        assertThat(second.get("reason").asText()).isEqualTo("ACCESS_DENIED");
+    }
+
+    @Test
+    void redactsEveryTextFieldAndKeepsTheLineValidJson() throws Exception {
+        String secret = "s3cr\"et-value\nline-two-of-it";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new JsonLinesAuditWriter(out).write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.FAILED)
+                .withProfile("p " + secret, null, List.of(secret))
+                .withReason("UNEXPECTED_RESPONSE", "server echoed " + secret), Redactor.of(secret));
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertThat(line).doesNotContain("s3cr").doesNotContain("line-two-of-it").endsWith("\n");
+        JsonNode node = JSON.readTree(line);
+        assertThat(node.get("detail").asText()).isEqualTo("server echoed ****");
+        assertThat(node.get("tags").get(0).asText()).isEqualTo("****");
+    }
+
+    @Test
+    void appendsToAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        for (int i = 0; i < 2; i++) {
+            try (JsonLinesAuditWriter writer = JsonLinesAuditWriter.append(file)) {
+                writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.REVOKED), Redactor.none());
+            }
+        }
+        assertThat(Files.readAllLines(file)).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"REVOKED\""));
+    }
+}

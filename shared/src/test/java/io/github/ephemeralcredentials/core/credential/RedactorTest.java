@@ -1,0 +1,114 @@
+package io.github.ephemeralcredentials.core.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCY\"EXAMPLE KEY";
+
+    @Test
+    void masksTheValueWherever_itAppears() {
+        Redactor r = Redactor.of(SECRET);
+        assertThat(r.redact("key=" + SECRET + " and again " + SECRET + "."))
+                .isEqualTo("key=**** and again ****.");
+    }
+
+    @Test
+    void masksBase64InBothAlphabetsWithAndWithoutPadding() {
+        Redactor r = Redactor.of(SECRET);
+        byte[] bytes = SECRET.getBytes(StandardCharsets.UTF_8);
+        for (String encoded : List.of(Base64.getEncoder().encodeToString(bytes),
+                Base64.getUrlEncoder().encodeToString(bytes),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))) {
+            assertThat(r.redact("Authorization: " + encoded + " end")).doesNotContain(encoded)
+                    .startsWith("Authorization: ").endsWith(" end").contains(Redactor.MASK);
+        }
+    }
+
+    @Test
+    void masksBase64OfTheSecretInsideALongerEncodedText_atEveryByteOffset() {
+        Redactor r = Redactor.of(SECRET);
+        for (String prefix : List.of("", "u:", "us:", "user:", "AKIA0123:")) {
+            String basic = Base64.getEncoder().encodeToString((prefix + SECRET + "!tail").getBytes(StandardCharsets.UTF_8));
+            String redacted = r.redact("Basic " + basic);
+            assertThat(redacted).as("prefix '%s'", prefix).contains(Redactor.MASK);
+            // What survives is the encoding of the surrounding bytes plus at most two mixed characters each side.
+            int surrounding = (int) Math.ceil((prefix.length() + "!tail".length()) * 4 / 3.0) + 4;
+            assertThat(redacted.replace("Basic ", "").replace(Redactor.MASK, "").length())
+                    .isLessThanOrEqualTo(surrounding);
+        }
+    }
+
+    @Test
+    void masksUrlEncodedAndJsonEscapedForms() {
+        Redactor r = Redactor.of(SECRET);
+        String formPlus = URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
+        String form20 = formPlus.replace("+", "%20");
+        String json = "{\"k\":\"wJalrXUtnFEMI/K7MDENG+bPxRfiCY\\\"EXAMPLE KEY\"}";
+        assertThat(r.redact("a=" + formPlus)).isEqualTo("a=****");
+        assertThat(r.redact("a=" + form20)).isEqualTo("a=****");
+        assertThat(r.redact(json)).isEqualTo("{\"k\":\"****\"}");
+    }
+
+    @Test
+    void masksEachLineOfAMultiLineSecret_trimmedOrNot() {
+        String pem = "-----BEGIN PRIVATE KEY-----\r\n  MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----";
+        Redactor r = Redactor.of(pem);
+        assertThat(r.redact("line: MIIEvQIBADANBgkqhkiG9w0BAQEFAASC")).isEqualTo("line: ****");
+        assertThat(r.redact("  MIIEvQIBADANBgkqhkiG9w0BAQEFAASC|")).isEqualTo("****|");
+        assertThat(r.redact("BKcwggSjAgEAAoIBAQC7")).isEqualTo("****");
+        assertThat(r.redact(pem)).isEqualTo("****");
+    }
+
+    @Test
+    void leavesShortSecretsAndShortFragmentsAlone_soLogsStayReadable() {
+        assertThat(Redactor.of("abc").redact("abc abc")).isEqualTo("abc abc");
+        // A multi-line secret whose second line is short: that line is not masked on its own.
+        Redactor r = Redactor.of("a-long-first-line\nok");
+        assertThat(r.redact("ok, done")).isEqualTo("ok, done");
+        assertThat(r.redact("a-long-first-line")).isEqualTo("****");
+        assertThat(Redactor.formsOf("abcd")).containsExactlyInAnyOrder("abcd", "YWJjZA==");
+    }
+
+    @Test
+    void longerFormsWinWhereFormsOverlap() {
+        Redactor r = Redactor.of("secret-one", "secret-one-and-more");
+        assertThat(r.redact("x secret-one-and-more y")).isEqualTo("x **** y");
+    }
+
+    @Test
+    void ignoresNullAndBlankAndHandlesRegexMetacharacters() {
+        Redactor r = Redactor.of(java.util.Arrays.asList(null, " ", "a.b*c+d(e)[f]$1\\Q"));
+        assertThat(r.redact("x a.b*c+d(e)[f]$1\\Q y")).isEqualTo("x **** y");
+        assertThat(r.redact("x aXbbbcd y")).isEqualTo("x aXbbbcd y");
+        assertThat(r.redact(null)).isNull();
+        assertThat(Redactor.none().redact("anything")).isEqualTo("anything");
+    }
+
+    @Test
+    void describesAFailureChainWithoutItsSecrets() {
+        Redactor r = Redactor.of(SECRET);
+        RuntimeException e = new RuntimeException("outer " + SECRET, new IllegalStateException("inner " + SECRET));
+        assertThat(r.describe(e)).isEqualTo("RuntimeException: outer **** <- IllegalStateException: inner ****");
+    }
+
+    @Test
+    void takesTheSecretsOfACredential() {
+        EphemeralCredential c = new EphemeralCredential("p", List.of(
+                CredentialValue.plain("id", "AKIAEXAMPLEPLAIN", "ID"),
+                CredentialValue.secret("key", "the-secret-value", "KEY")), Map.of(), Instant.EPOCH, List.of(), List.of());
+        Redactor r = Redactor.of(c);
+        assertThat(r.redact("AKIAEXAMPLEPLAIN the-secret-value")).isEqualTo("AKIAEXAMPLEPLAIN ****");
+        assertThat(r.and("AKIAEXAMPLEPLAIN").redact("AKIAEXAMPLEPLAIN the-secret-value")).isEqualTo("**** ****");
+        assertThat(r.reveals("x the-secret-value")).isTrue();
+        assertThat(r.reveals("nothing here")).isFalse();
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.ephemeralcredentials.core.provider;
+
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CredentialLifecycleTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    /** Records revocations; fails those whose kind is "broken" with a message carrying the token. */
+    static final class RecordingProvider implements CredentialProvider {
+        final String id;
+        final List<String> revoked = new ArrayList<>();
+
+        RecordingProvider(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public EphemeralCredential exchange(ExchangeRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void revoke(Revocation revocation) {
+            if (revocation.kind().equals("broken")) {
+                throw new ProviderException(id, ProviderException.Reason.UNAVAILABLE, null,
+                        "revoking token " + revocation.parameters().get("token") + " failed");
+            }
+            revoked.add(revocation.kind());
+        }
+    }
+
+    @Test
+    void cleanupRevokesEverythingDeletesFilesAndCollectsFailuresRedacted(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("creds"), "x");
+        RecordingProvider vault = new RecordingProvider("vault");
+        EphemeralCredential credential = new EphemeralCredential("vault",
+                List.of(CredentialValue.secret("token", "hvs.secret-token-value", "VAULT_TOKEN")), Map.of(),
+                NOW.plusSeconds(600), List.of(
+                        new Revocation("vault", "broken", Map.of("token", "hvs.secret-token-value")),
+                        new Revocation("vault", "lease", Map.of("lease", "l1")),
+                        new Revocation("gone", "thing", Map.of())),
+                List.of(file));
+
+        CredentialLifecycle lifecycle = new CredentialLifecycle(List.of(vault), CLOCK);
+        CredentialLifecycle.CleanupReport report = lifecycle.cleanup(credential);
+
+        assertThat(vault.revoked).containsExactly("lease");
+        assertThat(file).doesNotExist();
+        assertThat(report.revoked()).isEqualTo(1);
+        assertThat(report.deleted()).isEqualTo(1);
+        assertThat(report.clean()).isFalse();
+        assertThat(report.failures()).extracting(CredentialLifecycle.CleanupReport.Failure::what)
+                .containsExactly("vault/broken", "gone/thing");
+        assertThat(report.failures().get(0).message()).contains("revoking token ****")
+                .doesNotContain("hvs.secret-token-value").contains("expires at " + NOW.plusSeconds(600));
+        assertThat(report.failures().get(1).message()).contains("no provider 'gone'");
+
+        // Idempotent: the second run deletes nothing more and revokes again without failing differently.
+        CredentialLifecycle.CleanupReport again = lifecycle.cleanup(credential);
+        assertThat(again.deleted()).isZero();
+        assertThat(again.failures()).hasSize(2);
+    }
+
+    @Test
+    void refreshesOnlyWithinTheMargin() {
+        CredentialLifecycle lifecycle = new CredentialLifecycle(List.of(), CLOCK);
+        EphemeralCredential fresh = credentialExpiringAt(NOW.plus(Duration.ofMinutes(10)));
+        EphemeralCredential late = credentialExpiringAt(NOW.plus(Duration.ofMinutes(4)));
+        EphemeralCredential renewed = credentialExpiringAt(NOW.plus(Duration.ofHours(1)));
+        AtomicInteger exchanges = new AtomicInteger();
+
+        assertThat(lifecycle.refreshIfNeeded(fresh, CredentialLifecycle.DEFAULT_REFRESH_MARGIN, () -> {
+            exchanges.incrementAndGet();
+            return renewed;
+        })).isSameAs(fresh);
+        assertThat(exchanges).hasValue(0);
+        assertThat(lifecycle.refreshIfNeeded(late, CredentialLifecycle.DEFAULT_REFRESH_MARGIN, () -> {
+            exchanges.incrementAndGet();
+            return renewed;
+        })).isSameAs(renewed);
+        assertThat(exchanges).hasValue(1);
+        assertThat(lifecycle.needsRefresh(credentialExpiringAt(NOW.plus(Duration.ofMinutes(5))),
+                Duration.ofMinutes(5))).isTrue();
+    }
+
+    @Test
+    void refusesTwoProvidersWithOneId() {
+        assertThatThrownBy(() -> new CredentialLifecycle(
+                List.of(new RecordingProvider("aws"), new RecordingProvider("aws")), CLOCK))
+                .hasMessageContaining("'aws'");
+    }
+
+    private static EphemeralCredential credentialExpiringAt(Instant at) {
+        return new EphemeralCredential("p", List.of(), Map.of(), at, List.of(), List.of());
+    }
+}
