@@ -2,8 +2,11 @@ package io.github.ephemeralcredentials.core.provider;
 
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
+import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
+import io.github.ephemeralcredentials.core.provider.github.GitHubAppProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
+import io.github.ephemeralcredentials.core.provider.vault.VaultProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -45,7 +48,10 @@ public final class Providers {
                 new AwsProvider(http, retries, fileDirectory),
                 new AzureProvider(http, retries, clock),
                 new TokenExchangeProvider(http, retries, environment, clock),
-                new JwtBearerProvider(http, retries, environment, clock)));
+                new JwtBearerProvider(http, retries, environment, clock),
+                new GcpProvider(http, retries, clock, fileDirectory),
+                new VaultProvider(http, retries, clock),
+                new GitHubAppProvider(http, retries, clock)));
     }
 
     /** The providers by id, refusing two with the same id. */

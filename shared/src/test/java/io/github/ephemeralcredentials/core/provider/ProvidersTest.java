@@ -17,7 +17,7 @@ class ProvidersTest {
     void everyShippedProviderIsThereUnderItsOwnId() {
         Map<String, CredentialProvider> providers = Providers.standard(HttpClients.create(HttpSettings.DEFAULT),
                 Retries.DEFAULT, name -> null, Clock.systemUTC());
-        assertThat(providers).containsKeys("aws", "azure", "token-exchange", "jwt-bearer");
+        assertThat(providers).containsKeys("aws", "azure", "token-exchange", "jwt-bearer", "gcp", "vault", "github-app");
         providers.forEach((id, provider) -> assertThat(provider.id()).isEqualTo(id));
     }
 

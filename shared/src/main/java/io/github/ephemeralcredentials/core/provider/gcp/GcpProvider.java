@@ -38,8 +38,8 @@ import okhttp3.OkHttpClient;
  * unique ID; omit for direct federated access), {@code delegates} (list), {@code sts-endpoint} (full token URL,
  * default {@code https://sts.googleapis.com/v1/token}), {@code iamcredentials-endpoint} (base URL, default
  * {@code https://iamcredentials.googleapis.com}; both for Private Service Connect or tests), {@code credentials-file}
- * (true to write the file), {@code credentials-dir} (where; default the system temporary directory, never the
- * workspace unless asked), {@code export-access-token} (default true). Scope: {@code scopes} (default
+ * (true to write the file), {@code credentials-dir} (where; default the directory the host gives, else the system temporary directory,
+ * never the workspace unless asked), {@code export-access-token} (default true). Scope: {@code scopes} (default
  * cloud-platform). Google access tokens cannot be revoked: they end at their expiry; the files are deleted at
  * cleanup.
  */
@@ -60,11 +60,22 @@ public final class GcpProvider implements CredentialProvider {
     private final GoogleApi api;
     private final Retries retries;
     private final Clock clock;
+    private final Path fileDir;
 
+    /** Credentials files go to the JVM's temporary directory unless a profile names {@code credentials-dir}. */
     public GcpProvider(OkHttpClient http, Retries retries, Clock clock) {
+        this(http, retries, clock, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param fileDir where the credentials file goes when the profile names no {@code credentials-dir}; keep it
+     *                outside the job's workspace so the file is never archived or cached with it
+     */
+    public GcpProvider(OkHttpClient http, Retries retries, Clock clock, Path fileDir) {
         this.api = new GoogleApi(http);
         this.retries = retries;
         this.clock = clock;
+        this.fileDir = java.util.Objects.requireNonNull(fileDir, "fileDir");
     }
 
     @Override
@@ -96,8 +107,7 @@ public final class GcpProvider implements CredentialProvider {
         }
         String lifetime = serviceAccount == null ? null : lifetime(request.lifetime(), parameters);
         boolean writeFile = parameters.flag("credentials-file", false);
-        Path directory = parameters.optional("credentials-dir").map(Path::of)
-                .orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        Path directory = parameters.optional("credentials-dir").map(Path::of).orElse(fileDir);
         if (writeFile && !Files.isDirectory(directory)) {
             throw parameters.invalid("'credentials-dir' " + directory + " is not a directory; give an existing "
                     + "directory outside the workspace (e.g. $RUNNER_TEMP)");

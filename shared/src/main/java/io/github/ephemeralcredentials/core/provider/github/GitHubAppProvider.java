@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
@@ -71,6 +73,11 @@ public final class GitHubAppProvider implements CredentialProvider {
     /** GitHub rejects App JWTs whose {@code exp} is more than ten minutes ahead. */
     static final Duration JWT_BACKDATE = Duration.ofSeconds(60);
     static final Duration JWT_LIFETIME = Duration.ofMinutes(9);
+    /**
+     * hub4j logs whole response bodies at FINEST, which for {@code access_tokens} is the installation token: a host
+     * that turns on fine logging (a Jenkins log recorder at ALL) would write it out. Held here so the setting sticks.
+     */
+    private static final Logger HUB4J_CLIENT_LOG = Logger.getLogger("org.kohsuke.github.GitHubClient");
 
     private final OkHttpClient http;
     private final Retries retries;
@@ -236,6 +243,11 @@ public final class GitHubAppProvider implements CredentialProvider {
     }
 
     private GitHub connect(HttpUrl api, String jwt) {
+        // Checked at every exchange: an administrator may have lowered it since.
+        Level level = HUB4J_CLIENT_LOG.getLevel();
+        if (level == null || level.intValue() < Level.INFO.intValue()) {
+            HUB4J_CLIENT_LOG.setLevel(Level.INFO);
+        }
         try {
             return new GitHubBuilder().withEndpoint(api.toString().replaceAll("/$", ""))
                     .withJwtToken(jwt)

@@ -46,6 +46,8 @@ final class FakeGoogle extends Dispatcher {
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     final Map<String, String> federatedTokens = new ConcurrentHashMap<>(); // token -> principal
     final List<String> issued = new CopyOnWriteArrayList<>();
+    /** Where issued tokens come from: a test may hand in the shared {@code SecretCanary}'s. */
+    java.util.function.Supplier<String> secrets = FakeGoogle::canary;
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -88,7 +90,7 @@ final class FakeGoogle extends Dispatcher {
         if (!attributeCondition.test(claims)) {
             return stsError("unauthorized_client", "The given credential is rejected by the attribute condition.");
         }
-        String token = "ya29.d." + canary();
+        String token = "ya29.d." + secrets.get();
         issued.add(token);
         federatedTokens.put(token, "principal://iam.googleapis.com/projects/123456789012/locations/global/"
                 + "workloadIdentityPools/ci-pool/subject/" + claims.getSubject());
@@ -117,7 +119,7 @@ final class FakeGoogle extends Dispatcher {
         if (seconds > 3600) {
             return iamError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.");
         }
-        String token = "ya29.c." + canary();
+        String token = "ya29.c." + secrets.get();
         issued.add(token);
         return json(200, JSON.createObjectNode().put("accessToken", token)
                 .put("expireTime", Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).toString())

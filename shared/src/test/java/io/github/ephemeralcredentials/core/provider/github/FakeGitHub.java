@@ -46,6 +46,8 @@ final class FakeGitHub extends Dispatcher {
     final List<String> violations = new CopyOnWriteArrayList<>();
     final List<String> issued = new CopyOnWriteArrayList<>();
     int unavailableFor;
+    /** Where installation tokens come from: a test may hand in the shared {@code SecretCanary}'s. */
+    java.util.function.Supplier<String> secrets = () -> "canary-" + UUID.randomUUID();
 
     FakeGitHub(long appId, RSAPublicKey appKey) {
         this.appId = appId;
@@ -152,7 +154,7 @@ final class FakeGitHub extends Dispatcher {
                         + "parent installation.", operation);
             }
         }
-        String token = "canary-" + UUID.randomUUID();
+        String token = secrets.get();
         issued.add(token);
         liveTokens.put(token, installation);
         Map<String, JsonNode> fields = new LinkedHashMap<>();

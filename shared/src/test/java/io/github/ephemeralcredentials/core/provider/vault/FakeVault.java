@@ -49,6 +49,8 @@ final class FakeVault extends Dispatcher {
     final Set<String> liveLeases = ConcurrentHashMap.newKeySet();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     final List<String> issuedSecrets = new CopyOnWriteArrayList<>();
+    /** Where issued secrets come from: a test may hand in the shared {@code SecretCanary}'s. */
+    java.util.function.Supplier<String> secrets = FakeVault::canary;
 
     FakeVault(String mountPrefix) {
         this.mountPrefix = mountPrefix;
@@ -150,7 +152,7 @@ final class FakeVault extends Dispatcher {
                         + "\" does not match any associated bound claim values");
             }
         }
-        String token = "hvs." + canary();
+        String token = "hvs." + secrets.get();
         liveTokens.add(token);
         issuedSecrets.add(token);
         ObjectNode auth = JSON.createObjectNode();
@@ -187,11 +189,11 @@ final class FakeVault extends Dispatcher {
     }
 
     private MockResponse dynamic() {
-        String lease = "database/creds/ro/" + canary();
+        String lease = "database/creds/ro/" + secrets.get();
         liveLeases.add(lease);
         ObjectNode data = JSON.createObjectNode();
-        String user = "v-jwt-ro-" + canary();
-        String password = canary();
+        String user = "v-jwt-ro-" + secrets.get();
+        String password = secrets.get();
         issuedSecrets.add(user);
         issuedSecrets.add(password);
         data.put("username", user);
