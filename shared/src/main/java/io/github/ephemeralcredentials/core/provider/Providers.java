@@ -51,7 +51,7 @@ public final class Providers {
                 new JwtBearerProvider(http, retries, environment, clock),
                 new GcpProvider(http, retries, clock, fileDirectory),
                 new VaultProvider(http, retries, clock),
-                new GitHubAppProvider(http, retries, clock)));
+                new GitHubAppProvider(http, retries, environment, clock)));
     }
 
     /** The providers by id, refusing two with the same id. */

@@ -30,18 +30,18 @@ final class AppPrivateKey {
         String text = pem.replace("\\n", "\n").strip();
         String label = label(text);
         if (label == null) {
-            throw parameters.invalid("'private-key' is not a PEM key: it must start with -----BEGIN RSA PRIVATE "
+            throw parameters.invalid("'private-key-env' is not a PEM key: it must start with -----BEGIN RSA PRIVATE "
                     + "KEY----- (the .pem file GitHub generated for the App, given whole)");
         }
         if (!label.equals(PKCS1) && !label.equals(PKCS8)) {
-            throw parameters.invalid("'private-key' holds a PEM '" + label + "', not an RSA private key; "
+            throw parameters.invalid("'private-key-env' holds a PEM '" + label + "', not an RSA private key; "
                     + (label.contains("ENCRYPTED") ? "decrypt it first (openssl pkcs8 -topk8 -nocrypt)"
                     : "give the App's private key (.pem file generated under the App's settings, 'Private keys')"));
         }
         String end = "-----END " + label + "-----";
         int endAt = text.indexOf(end);
         if (endAt < 0) {
-            throw parameters.invalid("'private-key' has no '" + end + "' line; give the whole .pem file");
+            throw parameters.invalid("'private-key-env' has no '" + end + "' line; give the whole .pem file");
         }
         byte[] der;
         try {
@@ -49,7 +49,7 @@ final class AppPrivateKey {
             // Strict decoding (the MIME decoder would silently skip stray characters of a damaged key).
             der = Base64.getDecoder().decode(body.replaceAll("\\s+", ""));
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw parameters.invalid("'private-key' is not valid PEM (its base64 body does not decode); give the "
+            throw parameters.invalid("'private-key-env' is not valid PEM (its base64 body does not decode); give the "
                     + ".pem file unchanged");
         }
         try {
@@ -57,7 +57,7 @@ final class AppPrivateKey {
             if (KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8))
                     instanceof RSAPrivateCrtKey key) {
                 if (key.getModulus().bitLength() < 2048) {
-                    throw parameters.invalid("'private-key' is an RSA key of " + key.getModulus().bitLength()
+                    throw parameters.invalid("'private-key-env' is an RSA key of " + key.getModulus().bitLength()
                             + " bits; GitHub App keys are 2048 bits or more");
                 }
                 return key;
@@ -65,7 +65,7 @@ final class AppPrivateKey {
         } catch (GeneralSecurityException e) {
             // fall through to the message below; the cause could quote key bytes
         }
-        throw parameters.invalid("'private-key' is PEM but not a readable RSA private key; give the App's .pem file "
+        throw parameters.invalid("'private-key-env' is PEM but not a readable RSA private key; give the App's .pem file "
                 + "unchanged (an EC or Ed25519 key cannot sign GitHub App tokens, which are RS256)");
     }
 

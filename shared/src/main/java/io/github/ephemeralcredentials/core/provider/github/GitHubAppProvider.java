@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,7 +52,9 @@ import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
  * repositories and permissions. The token is revoked at cleanup ({@code DELETE /installation/token} with itself).
  * The App's private key belongs to the token-exchange service or the Jenkins controller, never to a workflow.
  *
- * <p>Parameters: {@code app-id} (the App ID, or its client ID), {@code private-key} (PEM text of the App's key),
+ * <p>Parameters: {@code app-id} (the App ID, or its client ID), {@code private-key-env} (the name under which the
+ * host holds the PEM text of the App's key: a Jenkins credential bound to the profile, an environment variable of the
+ * exchange service; never the key itself, which would put a long-lived secret into the policy file),
  * {@code owner} (organization or user the App is installed on), {@code api-url} (default
  * {@code https://api.github.com}; GitHub Enterprise Server: {@code https://HOST/api/v3}). Scope:
  * {@code repositories} (names under the owner; the installation is looked up through the first one, and without
@@ -64,7 +67,7 @@ public final class GitHubAppProvider implements CredentialProvider {
     static final String REVOCATION_KIND = "github-installation-token";
     static final String API_VERSION = "2022-11-28";
 
-    private static final Set<String> PARAMETERS = Set.of("app-id", "private-key", "owner", "api-url");
+    private static final Set<String> PARAMETERS = Set.of("app-id", "private-key-env", "owner", "api-url");
     private static final Pattern APP_ID = Pattern.compile("[0-9]{1,12}|Iv[0-9A-Za-z.]{8,40}");
     /** GitHub logins: letters, digits, single hyphens, at most 39 characters. */
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
@@ -82,10 +85,15 @@ public final class GitHubAppProvider implements CredentialProvider {
     private final OkHttpClient http;
     private final Retries retries;
     private final Clock clock;
+    private final Function<String, String> secrets;
 
-    public GitHubAppProvider(OkHttpClient http, Retries retries, Clock clock) {
+    /**
+     * @param secrets reads the secret a profile names with {@code private-key-env}
+     */
+    public GitHubAppProvider(OkHttpClient http, Retries retries, Function<String, String> secrets, Clock clock) {
         this.http = http;
         this.retries = retries;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -96,6 +104,12 @@ public final class GitHubAppProvider implements CredentialProvider {
 
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
+        if (request.parameters().containsKey("private-key")) {
+            // Checked before anything else so the message never has to quote the parameter's value.
+            throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, "github-app: parameter 'private-key-env' would "
+                    + "put the App's private key into the policy file; store the key as a secret of the host (a Jenkins "
+                    + "credential bound to this profile, say) and name it with 'private-key-env'");
+        }
         Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
         Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(Set.of("repositories", "permissions"));
         String appId = parameters.required("app-id", "123456");
@@ -103,8 +117,13 @@ public final class GitHubAppProvider implements CredentialProvider {
             throw parameters.invalid("'app-id' '" + appId + "' is neither an App ID (digits) nor a client ID (Iv...); "
                     + "both are on the App's settings page");
         }
-        RSAPrivateKey key = AppPrivateKey.parse(parameters.required("private-key",
-                "the PEM text of the App's private key, from a secret store"), parameters);
+        String keyName = parameters.required("private-key-env", "GITHUB_APP_PRIVATE_KEY");
+        String pem = secrets.apply(keyName);
+        if (pem == null || pem.isBlank()) {
+            throw parameters.invalid("'private-key-env' names '" + keyName + "', but the host has no secret by that "
+                    + "name; bind the App's private key (PEM) to it");
+        }
+        RSAPrivateKey key = AppPrivateKey.parse(pem, parameters);
         String owner = parameters.required("owner", "acme");
         if (!OWNER.matcher(owner).matches()) {
             throw parameters.invalid("'owner' '" + owner + "' is not a GitHub organization or user name");

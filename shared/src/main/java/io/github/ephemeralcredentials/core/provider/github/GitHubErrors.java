@@ -57,7 +57,7 @@ final class GitHubErrors {
         return switch (step) {
             case APP -> new ProviderException(GitHubAppProvider.ID, Reason.INVALID_PARAMETERS, code, "github-app: "
                     + where + " refused the App JWT (HTTP " + status + ")" + github + "; check that 'app-id' is the "
-                    + "App's ID (or client ID) and 'private-key' one of its current keys, and that this machine's "
+                    + "App's ID (or client ID) and 'private-key-env' one of its current keys, and that this machine's "
                     + "clock is right");
             case INSTALLATION -> status == 404
                     ? new ProviderException(GitHubAppProvider.ID, Reason.INVALID_PARAMETERS, "not_installed",

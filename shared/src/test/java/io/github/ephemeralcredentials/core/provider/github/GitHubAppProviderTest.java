@@ -5,6 +5,7 @@ import static io.github.ephemeralcredentials.core.provider.CiTokens.mint;
 import static io.github.ephemeralcredentials.core.provider.CiTokens.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -51,8 +52,10 @@ class GitHubAppProviderTest {
     static String pkcs1;
 
     private final String ci = mint("repo:acme/app:ref:refs/heads/main", "https://github.com/acme");
+    /** The host's secrets, as a Jenkins credential binding or the service's environment would hold them. */
+    private final Map<String, String> secrets = new java.util.HashMap<>();
     private final GitHubAppProvider provider = new GitHubAppProvider(HttpClients.create(HttpSettings.DEFAULT),
-            Retries.immediate(3), Clock.systemUTC());
+            Retries.immediate(3), secrets::get, Clock.systemUTC());
     private MockWebServer server;
     private FakeGitHub github;
 
@@ -89,7 +92,28 @@ class GitHubAppProviderTest {
         Map<String, Object> p = map("app-id", String.valueOf(APP_ID), "private-key", pkcs1, "owner", "acme",
                 "api-url", apiUrl());
         p.putAll(map(extra));
+        // Tests name the key's text; the provider reads it from the host's secrets under the name the profile gives.
+        secrets.put("GITHUB_APP_PRIVATE_KEY", (String) p.remove("private-key"));
+        p.put("private-key-env", "GITHUB_APP_PRIVATE_KEY");
         return p;
+    }
+
+    @Test
+    void refusesTheAppKeyWrittenIntoThePolicy() {
+        Map<String, Object> inline = map("app-id", String.valueOf(APP_ID), "private-key", pkcs1, "owner", "acme");
+        assertThatThrownBy(() -> exchange(inline, Map.of()))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ProviderException.Reason.INVALID_PARAMETERS);
+                    assertThat(e.getMessage()).contains("'private-key-env'").doesNotContain(pkcs1.split("\n")[3]);
+                });
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
+    void saysWhenTheNamedKeyIsNotThere() {
+        Map<String, Object> p = params();
+        p.put("private-key-env", "NOT_BOUND");
+        assertThatThrownBy(() -> exchange(p, Map.of())).hasMessageContaining("'NOT_BOUND'").hasMessageContaining("bind");
     }
 
     private EphemeralCredential exchange(Map<String, Object> parameters, Map<String, Object> scope) {
@@ -199,7 +223,7 @@ class GitHubAppProviderTest {
         ProviderException e = catchThrowableOfType(ProviderException.class,
                 () -> exchange(params("private-key", pem(generator.generateKeyPair().getPrivate())), Map.of()));
         assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
-        assertThat(e.getMessage()).contains("refused the App JWT (HTTP 401)", "'app-id'", "'private-key'",
+        assertThat(e.getMessage()).contains("refused the App JWT (HTTP 401)", "'app-id'", "'private-key-env'",
                 "A JSON web token could not be decoded");
     }
 

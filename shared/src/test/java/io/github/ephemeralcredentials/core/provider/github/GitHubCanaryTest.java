@@ -34,14 +34,14 @@ class GitHubCanaryTest {
         github.installations.put("acme", new FakeGitHub.Installation(7001, "acme", Map.of("contents", "read"), false,
                 Set.of("app")));
         GitHubAppProvider provider = new GitHubAppProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3),
-                Clock.systemUTC());
+                Map.of("GITHUB_APP_PRIVATE_KEY", GitHubAppProviderTest.pkcs1)::get, Clock.systemUTC());
         String ci = mint("repo:acme/app:ref:refs/heads/main", "https://github.com/acme");
         try (SecretCanary canary = SecretCanary.start(); MockWebServer server = new MockWebServer()) {
             github.secrets = () -> canary.secret("github");
             server.setDispatcher(github);
             server.start(InetAddress.getLoopbackAddress(), 0);
             Map<String, Object> params = map("app-id", String.valueOf(GitHubAppProviderTest.APP_ID),
-                    "private-key", GitHubAppProviderTest.pkcs1, "owner", "acme",
+                    "private-key-env", "GITHUB_APP_PRIVATE_KEY", "owner", "acme",
                     "api-url", "http://127.0.0.1:" + server.getPort() + "/api/v3");
             String keyLine = GitHubAppProviderTest.pkcs1.split("\n")[5];
 
