@@ -29,5 +29,6 @@ class ExamplePolicyTest {
         String doc = java.nio.file.Files.readString(Path.of("..", "docs", "trust-policy.md"));
         String example = java.nio.file.Files.readString(EXAMPLE);
         assertThat(doc).contains(example);
+        assertThat(java.nio.file.Files.readString(Path.of("..", "README.md"))).contains(example);
     }
 }
