@@ -70,7 +70,7 @@ public final class Exchange {
             handedOut.add(token);
             return token;
         };
-        ExchangeRequest request = new ExchangeRequest(remembering, claims, granted.parameters(), granted.scope(), capped);
+        ExchangeRequest request = new ExchangeRequest(remembering, claims, granted.parameters(), granted.scope(), capped, granted.owner());
         EphemeralCredential credential;
         try {
             credential = provider.exchange(request);

@@ -15,9 +15,17 @@ import java.util.function.Supplier;
  * @param parameters the profile's provider parameters (role ARN, Vault role, ...), as written in the policy file
  * @param scope      the profile's scope (inline session policy, GitHub permissions, OAuth scopes, ...), may be empty
  * @param lifetime   requested lifetime, already capped by the policy's maximum
+ * @param owner      the team owning the profile, or {@code null}: providers that name sessions put it first so the
+ *                   provider's own logs (CloudTrail, say) show whose credential it was
  */
 public record ExchangeRequest(Supplier<String> ciToken, Claims claims, Map<String, Object> parameters,
-                              Map<String, Object> scope, Duration lifetime) {
+                              Map<String, Object> scope, Duration lifetime, String owner) {
+
+    /** A request without a profile owner (no policy in play). */
+    public ExchangeRequest(Supplier<String> ciToken, Claims claims, Map<String, Object> parameters,
+                           Map<String, Object> scope, Duration lifetime) {
+        this(ciToken, claims, parameters, scope, lifetime, null);
+    }
 
     public ExchangeRequest {
         Objects.requireNonNull(ciToken, "ciToken");
@@ -29,6 +37,7 @@ public record ExchangeRequest(Supplier<String> ciToken, Claims claims, Map<Strin
 
     @Override
     public String toString() {
-        return "ExchangeRequest[parameters=" + parameters + ", scope=" + scope + ", lifetime=" + lifetime + "]";
+        return "ExchangeRequest[parameters=" + parameters + ", scope=" + scope + ", lifetime=" + lifetime
+                + (owner == null ? "" : ", owner=" + owner) + "]";
     }
 }

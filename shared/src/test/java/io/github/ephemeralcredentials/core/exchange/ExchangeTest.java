@@ -96,6 +96,7 @@ class ExchangeTest {
         ExchangeRequest sent = provider.requests.get(0);
         assertThat(sent.lifetime()).isEqualTo(Duration.ofMinutes(15));
         assertThat(sent.parameters()).containsEntry("target", "prod");
+        assertThat(sent.owner()).as("the profile's owner travels to the provider").isEqualTo("platform-team");
         assertThat(sent.ciToken().get()).isEqualTo(CI_TOKEN);
         AuditRecord audit = outcome.audit();
         assertThat(audit.outcome()).isEqualTo(AuditRecord.Outcome.ISSUED);

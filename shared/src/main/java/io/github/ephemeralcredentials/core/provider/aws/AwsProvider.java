@@ -70,7 +70,8 @@ public final class AwsProvider implements CredentialProvider {
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
         AwsParameters p = AwsParameters.from(request);
-        String sessionName = SessionName.derive(request.claims(), p.sessionNamePrefix());
+        String sessionName = SessionName.derive(request.claims(),
+                p.sessionNamePrefix() != null ? p.sessionNamePrefix() : request.owner());
         boolean chained = p.chainRoleArn() != null;
 
         Map<String, String> first = new LinkedHashMap<>();

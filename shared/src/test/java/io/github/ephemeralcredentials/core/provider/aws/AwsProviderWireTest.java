@@ -85,6 +85,21 @@ class AwsProviderWireTest {
     }
 
     @Test
+    void theProfileOwnerPrefixesTheSessionNameUnlessTheProfileGivesOne() throws Exception {
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "s", "t", EXP)));
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "s", "t", EXP)));
+        Map<String, Object> parameters = Map.of("role-arn", ROLE, "endpoint", sts.url("/").toString());
+
+        provider.exchange(new ExchangeRequest(() -> TOKEN, CLAIMS, parameters, Map.of(), Duration.ofMinutes(30), "payments"));
+        Map<String, Object> explicit = new LinkedHashMap<>(parameters);
+        explicit.put("session-name-prefix", "release");
+        provider.exchange(new ExchangeRequest(() -> TOKEN, CLAIMS, explicit, Map.of(), Duration.ofMinutes(30), "payments"));
+
+        assertThat(form(sts.takeRequest())).containsEntry("RoleSessionName", "payments@acme-app-42-1");
+        assertThat(form(sts.takeRequest())).containsEntry("RoleSessionName", "release@acme-app-42-1");
+    }
+
+    @Test
     void sendsTheDocumentedUnsignedFormAndExportsTheCredentials() throws Exception {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "secret/key+1", "session-token-1", EXP)));
         String policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"read only\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
