@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.core.provider;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,29 @@ public final class Parameters {
             return l.stream().map(o -> ((String) o).trim()).toList();
         }
         throw invalid(what + " '" + name + "' must be a list of strings, not " + describe(value));
+    }
+
+    /**
+     * A list written as a YAML/JSON list or as one space-separated string: the OAuth form of {@code scope},
+     * {@code audience} and {@code resource}, whose entries may contain commas but never spaces.
+     */
+    public List<String> spaceSeparated(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return Arrays.stream(s.trim().split("\\s+")).filter(p -> !p.isEmpty()).toList();
+        }
+        if (value instanceof List<?> l) {
+            for (Object item : l) {
+                if (!(item instanceof String s) || s.isBlank() || s.chars().anyMatch(Character::isWhitespace)) {
+                    throw invalid("every entry of '" + name + "' must be a non-empty string without spaces");
+                }
+            }
+            return l.stream().map(String.class::cast).toList();
+        }
+        throw invalid("'" + name + "' must be a list of strings or one space-separated string, not " + describe(value));
     }
 
     /** Free text written as one (multi-line) string or as a list of strings, which are joined by new lines. */

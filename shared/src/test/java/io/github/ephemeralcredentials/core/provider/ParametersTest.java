@@ -59,4 +59,15 @@ class ParametersTest {
         return Parameters.of("vault", Map.of("address", text)).url("address", "https://vault.example.com").orElseThrow()
                 .toString();
     }
+
+    @Test
+    void oauthListsSplitOnSpacesOnlyAndRefuseEntriesWithSpaces() {
+        Parameters p = Parameters.of("token-exchange", Map.of("scope", "read:a,b  write", "audience", List.of("api one")));
+
+        assertThat(p.spaceSeparated("scope")).containsExactly("read:a,b", "write");
+        assertThat(p.list("scope")).as("the general list form also splits on commas").containsExactly("read:a", "b", "write");
+        assertThat(p.spaceSeparated("absent")).isEmpty();
+        assertThatThrownBy(() -> p.spaceSeparated("audience")).hasMessage(
+                "token-exchange: every entry of 'audience' must be a non-empty string without spaces");
+    }
 }

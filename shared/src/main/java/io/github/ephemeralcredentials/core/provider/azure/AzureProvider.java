@@ -11,7 +11,7 @@ import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.oauth.ClientAuthentication;
 import io.github.ephemeralcredentials.core.provider.oauth.EndpointUrl;
 import io.github.ephemeralcredentials.core.provider.oauth.Form;
-import io.github.ephemeralcredentials.core.provider.oauth.ProfileParameters;
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenEndpoint;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenResponse;
 import java.time.Clock;
@@ -70,7 +70,7 @@ public final class AzureProvider implements CredentialProvider {
 
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        ProfileParameters parameters = new ProfileParameters(ID, request.parameters()).onlyKnown(PARAMETERS);
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
         String tenant = tenant(parameters);
         String clientId = parameters.required("client-id", "00000000-0000-0000-0000-000000000000");
         if (!GUID.matcher(clientId).matches()) {
@@ -87,7 +87,7 @@ public final class AzureProvider implements CredentialProvider {
         if (!ENV_VAR.matcher(envVar).matches()) {
             throw parameters.invalid("'env-var' '" + envVar + "' is not a valid environment variable name");
         }
-        FederatedTokenFile tokenFile = parameters.flag("federated-token-file")
+        FederatedTokenFile tokenFile = parameters.flag("federated-token-file", false)
                 ? new FederatedTokenFile(parameters.optional("federated-token-dir").orElse(null)) : null;
         if (tokenFile == null && parameters.optional("federated-token-dir").isPresent()) {
             throw parameters.invalid("'federated-token-dir' is set but 'federated-token-file' is not true");
@@ -135,7 +135,7 @@ public final class AzureProvider implements CredentialProvider {
                 + revocation.kind() + " revocation belongs to another provider");
     }
 
-    private static String tenant(ProfileParameters parameters) {
+    private static String tenant(Parameters parameters) {
         String tenant = parameters.required("tenant-id", "00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com");
         String lower = tenant.toLowerCase(Locale.ROOT);
         if (Set.of("common", "organizations", "consumers").contains(lower)) {
@@ -149,7 +149,7 @@ public final class AzureProvider implements CredentialProvider {
         return tenant;
     }
 
-    private static String authorityHost(ProfileParameters parameters) {
+    private static String authorityHost(Parameters parameters) {
         var cloud = parameters.optional("cloud");
         var custom = parameters.optional("authority-host");
         if (cloud.isPresent() && custom.isPresent()) {
@@ -168,14 +168,14 @@ public final class AzureProvider implements CredentialProvider {
                 + "' is not known; use public, usgov or china, or give 'authority-host'")).authorityHost();
     }
 
-    private static String scope(ProfileParameters parameters, Map<String, Object> scopeMap) {
+    private static String scope(Parameters parameters, Map<String, Object> scopeMap) {
         Set<String> unknown = new java.util.TreeSet<>(scopeMap.keySet());
         unknown.remove("scopes");
         if (!unknown.isEmpty()) {
             throw parameters.invalid("unknown scope key(s) " + unknown + "; azure profiles take 'scopes'");
         }
         List<String> scopes = scopeMap.containsKey("scopes")
-                ? new ProfileParameters(ID, scopeMap).list("scopes") : List.of();
+                ? Parameters.scope(ID, scopeMap).spaceSeparated("scopes") : List.of();
         var resource = parameters.optional("resource");
         if (!scopes.isEmpty() && resource.isPresent()) {
             throw parameters.invalid("give either the parameter 'resource' or the scope 'scopes', not both");

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.provider.oauth;
 
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import java.net.URLEncoder;
@@ -40,7 +41,7 @@ public record ClientAuthentication(Method method, String clientId, String secret
             return wireName;
         }
 
-        static Method parse(String text, ProfileParameters parameters) {
+        static Method parse(String text, Parameters parameters) {
             for (Method m : values()) {
                 if (m.wireName.equals(text)) {
                     return m;
@@ -69,7 +70,7 @@ public record ClientAuthentication(Method method, String clientId, String secret
      * Reads {@code client-id}, {@code client-auth} and {@code client-secret-env}. With a secret variable and no
      * explicit method, HTTP Basic is used: RFC 6749 §2.3.1 requires servers to support it.
      */
-    static ClientAuthentication from(ProfileParameters parameters) {
+    static ClientAuthentication from(Parameters parameters) {
         String clientId = parameters.optional(CLIENT_ID).orElse(null);
         String secretEnv = parameters.optional(CLIENT_SECRET_ENV).orElse(null);
         if (parameters.optional("client-secret").isPresent()) {
@@ -153,6 +154,6 @@ public record ClientAuthentication(Method method, String clientId, String secret
                 known.put(key, parameters.get(key));
             }
         }
-        return from(new ProfileParameters(provider, known));
+        return from(Parameters.of(provider, known));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.provider.oauth;
 
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
@@ -44,7 +45,7 @@ public final class JwtBearerProvider implements CredentialProvider {
 
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        ProfileParameters parameters = new ProfileParameters(ID, request.parameters()).onlyKnown(OAuthProfile.PARAMETERS);
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(OAuthProfile.PARAMETERS);
         OAuthProfile profile = OAuthProfile.from(ID, parameters, request.scope());
         Form fields = new Form().add("grant_type", GRANT_TYPE);
         if (!profile.scopes().isEmpty()) {

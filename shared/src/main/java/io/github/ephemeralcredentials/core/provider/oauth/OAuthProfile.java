@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.provider.oauth;
 
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ record OAuthProfile(String issuer, HttpUrl tokenEndpoint, HttpUrl revocationEndp
         Objects.requireNonNull(envVar, "envVar");
     }
 
-    static OAuthProfile from(String provider, ProfileParameters parameters, Map<String, Object> scope) {
+    static OAuthProfile from(String provider, Parameters parameters, Map<String, Object> scope) {
         String issuer = parameters.optional("issuer").orElse(null);
         String token = parameters.optional("token-endpoint").orElse(null);
         String revocation = parameters.optional("revocation-endpoint").orElse(null);
@@ -65,9 +66,9 @@ record OAuthProfile(String issuer, HttpUrl tokenEndpoint, HttpUrl revocationEndp
                 token == null ? null : EndpointUrl.parse(provider, "'token-endpoint'", token, Reason.INVALID_PARAMETERS),
                 revocation == null ? null : EndpointUrl.parse(provider, "'revocation-endpoint'", revocation, Reason.INVALID_PARAMETERS),
                 ClientAuthentication.from(parameters),
-                ProfileParameters.list(scope.get("scopes"), "scopes", provider),
+                Parameters.scope(provider, scope).spaceSeparated("scopes"),
                 envVar,
-                parameters.optional("revoke").isEmpty() || parameters.flag("revoke"));
+                parameters.flag("revoke", true));
     }
 
     /** The server's endpoints: configured ones, or discovered from the issuer's metadata. */

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.provider.oauth;
 
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
@@ -60,16 +61,16 @@ public final class TokenExchangeProvider implements CredentialProvider {
 
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        ProfileParameters parameters = new ProfileParameters(ID, request.parameters()).onlyKnown(PARAMETERS);
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
         OAuthProfile profile = OAuthProfile.from(ID, parameters, request.scope());
         Form fields = new Form()
                 .add("grant_type", GRANT_TYPE)
                 .add("subject_token_type", tokenType(parameters, "subject-token-type").orElse(TOKEN_TYPE_PREFIX + "jwt"));
         parameters.optional("subject-issuer").ifPresent(v -> fields.add("subject_issuer", v));
         tokenType(parameters, "requested-token-type").ifPresent(v -> fields.add("requested_token_type", v));
-        List<String> resources = parameters.list("resource");
+        List<String> resources = parameters.spaceSeparated("resource");
         resources.forEach(r -> requireAbsoluteUri(parameters, r));
-        fields.addAll("audience", parameters.list("audience")).addAll("resource", resources);
+        fields.addAll("audience", parameters.spaceSeparated("audience")).addAll("resource", resources);
         if (!profile.scopes().isEmpty()) {
             fields.add("scope", String.join(" ", profile.scopes()));
         }
@@ -89,7 +90,7 @@ public final class TokenExchangeProvider implements CredentialProvider {
     }
 
     /** {@code jwt}, {@code id_token}, {@code access_token}... are short for the RFC 8693 §3 URIs. */
-    private static java.util.Optional<String> tokenType(ProfileParameters parameters, String name) {
+    private static java.util.Optional<String> tokenType(Parameters parameters, String name) {
         return parameters.optional(name).map(v -> {
             if (v.matches("[a-z_]+")) {
                 return TOKEN_TYPE_PREFIX + v;
@@ -102,7 +103,7 @@ public final class TokenExchangeProvider implements CredentialProvider {
         });
     }
 
-    private static void requireAbsoluteUri(ProfileParameters parameters, String resource) {
+    private static void requireAbsoluteUri(Parameters parameters, String resource) {
         try {
             URI uri = new URI(resource);
             if (!uri.isAbsolute() || uri.getFragment() != null) {
