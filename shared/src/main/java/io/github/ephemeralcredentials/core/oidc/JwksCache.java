@@ -65,7 +65,20 @@ public final class JwksCache {
         }
     }
 
-    private record Entry(JWKSet keys, Instant fetchedAt, Instant freshUntil, Instant lastAttempt) {
+    private record Entry(JWKSet keys, Instant fetchedAt, Instant freshUntil, Instant lastAttempt,
+                         Map<String, List<JWK>> selections) {
+        Entry(JWKSet keys, Instant fetchedAt, Instant freshUntil, Instant lastAttempt) {
+            this(keys, fetchedAt, freshUntil, lastAttempt, new ConcurrentHashMap<>());
+        }
+
+        /** Remembers selections per kid and alg: matching the set anew costs more than a signature check's share. */
+        List<JWK> select(String kid, JWSAlgorithm alg) {
+            if (selections.size() > 256) {
+                // Forged kids must not grow the memo without bound.
+                selections.clear();
+            }
+            return selections.computeIfAbsent(kid + "\u0000" + alg.getName(), k -> JwksCache.select(keys, kid, alg));
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,13 +104,13 @@ public final class JwksCache {
         Instant now = clock.instant();
         Entry entry = entries.get(issuer);
         if (entry != null && now.isBefore(entry.freshUntil())) {
-            List<JWK> found = select(entry.keys(), kid, alg);
+            List<JWK> found = entry.select(kid, alg);
             boolean mayRefetch = !now.isBefore(entry.lastAttempt().plus(settings.unknownKeyRefetchInterval()));
             if (!found.isEmpty() || !mayRefetch) {
                 return found;
             }
         }
-        return select(refresh(issuer, entry, now).keys(), kid, alg);
+        return refresh(issuer, entry, now).select(kid, alg);
     }
 
     private Entry refresh(String issuer, Entry seen, Instant now) {
@@ -120,7 +133,7 @@ public final class JwksCache {
                 if (seen != null && now.isBefore(seen.fetchedAt().plus(settings.staleGrace()))) {
                     // Keep verifying with what we had; try the endpoint again after the refetch interval.
                     Entry stale = new Entry(seen.keys(), seen.fetchedAt(),
-                            now.plus(settings.unknownKeyRefetchInterval()), now);
+                            now.plus(settings.unknownKeyRefetchInterval()), now, seen.selections());
                     entries.put(issuer, stale);
                     return stale;
                 }

@@ -9,9 +9,6 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWT;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -102,13 +99,12 @@ public final class TokenVerifier {
             throw new OidcException(Reason.UNSUPPORTED_CRITICAL_HEADER, "token marks header parameters "
                     + header.getCriticalParams() + " as critical; this verifier implements none of them");
         }
-        JWTClaimsSet claimsSet;
-        try {
-            claimsSet = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw new OidcException(Reason.MALFORMED, "token payload is not a JSON object of claims: " + e.getMessage(), e);
+        // The payload's own map, not a JWTClaimsSet: converting there and back costs more than the checks below.
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        if (payload == null) {
+            throw new OidcException(Reason.MALFORMED, "token payload is not a JSON object of claims (or repeats a key)");
         }
-        Claims claims = Claims.of(claimsSet.toJSONObject());
+        Claims claims = new Claims(payload);
         checkIssuer(claims);
         checkSignature(jwt, header, alg);
         checkTimes(claims);
@@ -125,24 +121,36 @@ public final class TokenVerifier {
                     + MAX_TOKEN_CHARS + " are accepted");
         }
         String trimmed = token.strip();
-        long dots = trimmed.chars().filter(c -> c == '.').count();
-        if (dots != 2 && dots != 4) {
-            throw new OidcException(Reason.MALFORMED, "a signed JWT has three dot-separated parts; this token has "
-                    + (dots + 1));
+        String[] parts = trimmed.split("\\.", -1);
+        if (parts.length != 3) {
+            throw parts.length == 5
+                    ? new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is encrypted (JWE); only signed tokens (JWS) are accepted")
+                    : new OidcException(Reason.MALFORMED, "a signed JWT has three dot-separated parts; this token has " + parts.length);
         }
-        JWT parsed;
         try {
-            parsed = JWTParser.parse(trimmed);
+            StrictBase64URL[] decoded = new StrictBase64URL[3];
+            for (int i = 0; i < 3; i++) {
+                decoded[i] = new StrictBase64URL(parts[i]);
+                decoded[i].decode();
+            }
+            return new SignedJWT(decoded[0], decoded[1], decoded[2]);
+        } catch (IllegalArgumentException e) {
+            throw new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: a part is not base64url", e);
         } catch (ParseException e) {
-            throw new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: " + e.getMessage(), e);
+            // Only on the error path: find out whether it was an unsigned token or just a broken one.
+            throw classifyUnparsable(trimmed, e);
         }
-        if (parsed instanceof PlainJWT) {
-            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is unsigned (alg 'none'); only signed tokens are accepted");
+    }
+
+    private static OidcException classifyUnparsable(String token, ParseException signedParseError) {
+        try {
+            if (JWTParser.parse(token) instanceof PlainJWT) {
+                return new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is unsigned (alg 'none'); only signed tokens are accepted");
+            }
+        } catch (ParseException ignored) {
+            // Not a JWT of any kind: report the signed-JWT parse error below.
         }
-        if (parsed instanceof EncryptedJWT) {
-            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token is encrypted (JWE); only signed tokens (JWS) are accepted");
-        }
-        return (SignedJWT) parsed;
+        return new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: " + signedParseError.getMessage(), signedParseError);
     }
 
     private void checkIssuer(Claims claims) {
@@ -195,11 +203,26 @@ public final class TokenVerifier {
         }
     }
 
+    /** Keyed by the cached JWK instance: hashing a key's modulus on every token would cost more than the lookup saves. */
     private record VerifierKey(JWK key, JWSAlgorithm alg) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof VerifierKey k && k.key == key && k.alg.equals(alg);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(key) + alg.hashCode();
+        }
     }
 
     private void checkTimes(Claims claims) {
         Instant now = clock.instant();
+        for (String time : List.of("exp", "nbf", "iat")) {
+            if (claims.has(time) && !(claims.values().get(time) instanceof Number)) {
+                throw new OidcException(Reason.MALFORMED, "token claim '" + time + "' is not a number of seconds");
+            }
+        }
         Instant exp = claims.expiresAt().orElseThrow(() ->
                 new OidcException(Reason.MISSING_CLAIM, "token has no 'exp' claim; tokens without expiry are refused"));
         if (now.isAfter(exp.plus(clockSkew))) {

@@ -277,6 +277,9 @@ class BadTokenTest {
         String[] parts = token.split("\\.");
         String bad = parts[0] + ".%%%not-base64%%%." + parts[2];
         assertRefused(() -> verifier().verify(bad), Reason.MALFORMED, bad);
+        // '+' and '/' belong to standard base64, not to base64url: a lenient decoder would skip or mistranslate them.
+        String plus = parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + "+" + parts[2].substring(11);
+        assertRefused(() -> verifier().verify(plus), Reason.MALFORMED, plus);
         assertRefused(() -> verifier().verify("e30.e30.e30"), Reason.MALFORMED, null);
         assertRefused(() -> verifier().verify("   "), Reason.MALFORMED, null);
         assertRefused(() -> verifier().verify("a.b"), Reason.MALFORMED, null);
@@ -294,6 +297,15 @@ class BadTokenTest {
         Base64URL sig = new RSASSASigner(issuerKey).sign(header, (h + "." + p).getBytes(StandardCharsets.US_ASCII));
         String token = h + "." + p + "." + sig;
         assertRefused(() -> verifier().verify(token), Reason.MALFORMED, token);
+    }
+
+    @Test
+    void timeClaimsThatAreNotNumbers() throws Exception {
+        String token = signValid(validClaims().claim("exp", "tomorrow").build());
+        assertThatThrownBy(() -> verifier().verify(token)).isInstanceOfSatisfying(OidcException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+            assertThat(e.getMessage()).contains("'exp'");
+        });
     }
 
     @Test
