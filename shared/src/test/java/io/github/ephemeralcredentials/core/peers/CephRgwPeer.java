@@ -214,7 +214,12 @@ public final class CephRgwPeer implements BeforeAllCallback, ParameterResolver {
                     + "{\"Federated\":[\"arn:aws:iam:::oidc-provider/" + providerName() + "\"]},"
                     + "\"Action\":[\"sts:AssumeRoleWithWebIdentity\"],\"Condition\":{\"StringEquals\":{\""
                     + providerName() + ":sub\":\"" + subject + "\"}}}]}";
-            admin("role", "create", "--role-name=" + name, "--assume-role-policy-doc=" + trust);
+            return roleWithTrust(name, trust);
+        }
+
+        /** Creates a role whose trust policy is exactly {@code trustPolicy} (an IAM policy document), allowed S3. */
+        public String roleWithTrust(String name, String trustPolicy) throws IOException, InterruptedException {
+            admin("role", "create", "--role-name=" + name, "--assume-role-policy-doc=" + trustPolicy);
             admin("role-policy", "put", "--role-name=" + name, "--policy-name=allow-s3", "--policy-doc="
                     + "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
                     + "\"Resource\":[\"arn:aws:s3:::*\"]}]}");
