@@ -49,7 +49,8 @@ final class ProviderInputs {
                     "access-token-lifetime", Set.of("workload-identity-provider")),
             new Spec("azure", List.of(
                     new Mapping("client-id", "client-id", false),
-                    new Mapping("tenant-id", "tenant-id", false)),
+                    new Mapping("tenant-id", "tenant-id", false),
+                    new Mapping("token-endpoint", "token-endpoint", false)),
                     List.of(new Mapping("scope", "scopes", true)),
                     null, Set.of("tenant-id")),
             new Spec("vault", List.of(
@@ -63,6 +64,10 @@ final class ProviderInputs {
                     new Mapping("token-endpoint", "token-endpoint", false),
                     new Mapping("issuer", "issuer", false),
                     new Mapping("client-id", "client-id", false),
+                    new Mapping("client-secret-env", "client-secret-env", false),
+                    new Mapping("subject-issuer", "subject-issuer", false),
+                    new Mapping("subject-token-type", "subject-token-type", false),
+                    new Mapping("requested-token-type", "requested-token-type", false),
                     new Mapping("target-audience", "audience", true),
                     new Mapping("resource", "resource", true)),
                     List.of(new Mapping("scope", "scopes", true)),
@@ -70,7 +75,8 @@ final class ProviderInputs {
             new Spec("jwt-bearer", List.of(
                     new Mapping("token-endpoint", "token-endpoint", false),
                     new Mapping("issuer", "issuer", false),
-                    new Mapping("client-id", "client-id", false)),
+                    new Mapping("client-id", "client-id", false),
+                    new Mapping("client-secret-env", "client-secret-env", false)),
                     List.of(new Mapping("scope", "scopes", true)),
                     null, Set.of()));
 
