@@ -16,6 +16,7 @@ import io.github.ephemeralcredentials.core.peers.KeycloakRealm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,5 +128,44 @@ class KeycloakEndToEndTest {
         Steps steps = mainThenPost(inputs, Map.of(), "AZURE_ACCESS_TOKEN", realm::activeForFederatedClient);
 
         assertThat(steps.afterPost()).containsEntry("AZURE_CLIENT_ID", "").containsEntry("AZURE_TENANT_ID", "");
+    }
+
+    @Test
+    void outsideActionsExchangeWritesAPrivateStateFileAndRevokeEndsTheToken() throws Exception {
+        Path token = Files.writeString(dir.resolve("ci-token"), realm.mint(CI_SUBJECT, realm.issuer()));
+        Path state = dir.resolve("ec-state.json");
+        Path audit = dir.resolve("audit.jsonl");
+        Map<String, String> env = Map.of("KC_BEARER_SECRET", BEARER_SECRET);
+
+        Container.Result exchange = Container.run(env, dir, "exchange", "--provider", "jwt-bearer",
+                "--token-file", token.toString(), "-p", "issuer=" + realm.issuer(), "-p", "client-id=" + BEARER_CLIENT,
+                "-p", "client-secret-env=KC_BEARER_SECRET", "--state-file", state.toString(),
+                "--audit-log", audit.toString());
+        assertThat(exchange.exitCode()).as(exchange.stderr()).isZero();
+        String accessToken = exchange.stdout().replaceFirst("(?s)^export ACCESS_TOKEN='([^']+)'.*", "$1");
+        assertThat(realm.active(accessToken, BEARER_CLIENT, BEARER_SECRET)).isTrue();
+        assertThat(Files.getPosixFilePermissions(state)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        List<String> auditLines = Files.readAllLines(audit);
+        assertThat(auditLines).hasSize(1);
+        assertThat(auditLines.get(0)).contains("\"outcome\":\"ISSUED\"").contains("\"provider\":\"jwt-bearer\"");
+        Canary.absent(auditLines.get(0), List.of(accessToken, BEARER_SECRET, Files.readString(token)));
+        assertThat(exchange.stderr()).doesNotContain(accessToken);
+
+        Container.Result again = Container.run(env, dir, "exchange", "--provider", "jwt-bearer",
+                "--token-file", token.toString(), "-p", "issuer=" + realm.issuer(), "-p", "client-id=" + BEARER_CLIENT,
+                "-p", "client-secret-env=KC_BEARER_SECRET", "--state-file", state.toString());
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.stderr()).contains("already exists").contains("revoke --state " + state);
+        assertThat(again.stdout()).isEmpty();
+
+        Container.Result revoke = Container.run(env, dir, "revoke", "--state", state.toString());
+        assertThat(revoke.exitCode()).as(revoke.stderr()).isZero();
+        assertThat(revoke.stderr()).contains("revoked 1 of 1").doesNotContain(accessToken);
+        assertThat(realm.active(accessToken, BEARER_CLIENT, BEARER_SECRET)).isFalse();
+        assertThat(state).doesNotExist();
+
+        Container.Result missing = Container.run(env, dir, "revoke", "--state", state.toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.stderr()).contains("cannot read the state file");
     }
 }

@@ -41,6 +41,7 @@ public final class MainStep {
             }
             RunnerFiles files = RunnerFiles.from(env);
             CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
+            AuditLog audit = AuditLog.from(inputs, env, workspace(), commands);
             ExchangePlan plan = exchange.plan();
 
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
@@ -49,7 +50,7 @@ public final class MainStep {
 
             EphemeralCredential credential;
             try {
-                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime);
+                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit::write);
             } catch (ProviderException e) {
                 return refused(e, plan, claims);
             }
