@@ -18,6 +18,10 @@ import java.util.Objects;
  */
 public final class MainStep {
 
+    /** The inputs of every step, whatever the provider (action.yml documents each; ActionYmlTest checks). */
+    static final java.util.Set<String> GENERAL_INPUTS = java.util.Set.of("provider", "audience", "policy", "profile",
+            "export-env", "output-credentials", "revoke", "broker-url", AuditLog.INPUT);
+
     private final Map<String, String> env;
     private final WorkflowCommands commands;
     private final ActionRuntime runtime;

@@ -57,7 +57,8 @@ final class ProviderInputs {
                     new Mapping("vault-url", "address", false),
                     new Mapping("vault-role", "role", false),
                     new Mapping("vault-namespace", "namespace", false),
-                    new Mapping("vault-secrets", "secrets", false)),
+                    new Mapping("vault-secrets", "secrets", false),
+                    new Mapping("vault-path", "mount", false)),
                     List.of(),
                     null, Set.of("vault-url")),
             new Spec("token-exchange", List.of(
@@ -96,6 +97,13 @@ final class ProviderInputs {
             spec.parameters().forEach(m -> inputs.add(m.input()));
             spec.scope().forEach(m -> inputs.add(m.input()));
         }
+        return inputs;
+    }
+
+    /** Every input this class reads: the provider-specific ones and the lifetime inputs. */
+    static Set<String> inputs() {
+        Set<String> inputs = new TreeSet<>(providerSpecificInputs());
+        SPECS.stream().map(Spec::lifetimeInput).filter(java.util.Objects::nonNull).forEach(inputs::add);
         return inputs;
     }
 
