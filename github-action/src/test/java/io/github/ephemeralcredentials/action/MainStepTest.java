@@ -343,4 +343,19 @@ class MainStepTest {
                 .contains("check that its directory exists");
         Canary.onlyInsideMasks(out(), secretsSeen());
     }
+
+    @Test
+    void theStateRoundTripsAndABrokenOneIsRefusedWithoutQuotingIt() {
+        ActionState state = new ActionState("aws", CanaryProvider.EXPIRES, true,
+                List.of(new io.github.ephemeralcredentials.core.credential.Revocation("vault", "token",
+                        Map.of("token", CanaryProvider.SECRET, "address", "https://vault.example.com"))),
+                List.of("/tmp/creds"), List.of("AWS_ACCESS_KEY_ID"));
+        assertThat(ActionState.fromJson(state.toJson())).isEqualTo(state);
+
+        for (String broken : List.of("{\"version\":2,\"provider\":\"aws\"}", "[1]", "{\"version\":1}",
+                "{\"version\":1,\"provider\":\"aws\",\"expiresAt\":\"" + CanaryProvider.SECRET + "\"}", "{")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActionState.fromJson(broken))
+                    .isInstanceOf(ActionException.class).hasMessageNotContaining(CanaryProvider.SECRET);
+        }
+    }
 }
