@@ -67,25 +67,22 @@ public final class ColdStartBench {
             }
             measured.addAll(List.of("-jar", jar.toString(),
                     "action", "main"));
-            List<Run> ours = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                runner.newStep();
-                ours.add(run(measured, runner.environment(inputs, true), work));
-            }
             // The same step against a stub STS that answers at once: the difference is the peer's own time (Ceph
-            // fetches the issuer's JWKS on every call), so what is left is ours.
+            // fetches the issuer's JWKS on every call), so what is left is ours. The three series are interleaved,
+            // one run of each per round, so a shared machine's load changes weigh on all of them alike.
+            List<Run> ours = new ArrayList<>();
             List<Run> stubbed = new ArrayList<>();
+            List<Run> bare = new ArrayList<>();
             try (MockWebServer stub = stubSts()) {
                 Map<String, String> stubInputs = Map.of("role-to-assume", "arn:aws:iam::123456789012:role/bench",
                         "aws-sts-endpoint", stub.url("/").toString(), "audience", CephRgwPeer.Node.AUDIENCE);
                 for (int i = 0; i < runs; i++) {
                     runner.newStep();
+                    ours.add(run(measured, runner.environment(inputs, true), work));
+                    runner.newStep();
                     stubbed.add(run(measured, runner.environment(stubInputs, true), work));
+                    bare.add(run(List.of(java, "-Xshare:auto", "-version"), Map.of(), work));
                 }
-            }
-            List<Run> bare = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                bare.add(run(List.of(java, "-Xshare:auto", "-version"), Map.of(), work));
             }
 
             long oursMedian = median(ours.stream().map(Run::nanos).toList());
