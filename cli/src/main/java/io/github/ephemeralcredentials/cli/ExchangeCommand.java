@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.ephemeralcredentials.action.ActionException;
 import io.github.ephemeralcredentials.action.ActionInputs;
 import io.github.ephemeralcredentials.action.ActionRuntime;
+import io.github.ephemeralcredentials.action.AuditLog;
 import io.github.ephemeralcredentials.action.ExchangePlan;
 import io.github.ephemeralcredentials.action.CoreExchange;
 import io.github.ephemeralcredentials.action.UnverifiedClaims;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +74,15 @@ final class ExchangeCommand implements Callable<Integer> {
             description = "env (export lines for eval), json, or credential-process (AWS CLI/SDK credential_process); default ${DEFAULT-VALUE}")
     Format format;
 
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "append the exchange's audit record (one JSON line, no secret) to FILE")
+    Path auditLog;
+
+    @Option(names = "--state-file", paramLabel = "FILE",
+            description = "write what `ephemeral-credentials revoke --state FILE` needs to revoke these credentials "
+                    + "(revocations hold secrets: the file is created with mode 0600 and must not exist yet)")
+    Path stateFile;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -95,11 +106,20 @@ final class ExchangeCommand implements Callable<Integer> {
                 throw new ActionException(ActionException.Reason.INVALID_INPUT, "--format credential-process is for "
                         + "the aws provider only; use env or json for " + plan.provider());
             }
+            if (stateFile != null && Files.exists(stateFile, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ActionException(ActionException.Reason.INVALID_INPUT, "--state-file " + stateFile
+                        + " already exists: run `ephemeral-credentials revoke --state " + stateFile
+                        + "` first, or choose another path");
+            }
             token = readToken();
             Claims claims = UnverifiedClaims.decode(token);
             ActionRuntime runtime = ActionCommand.runtime(System.getenv());
             String ciToken = token;
-            EphemeralCredential credential = exchange.run(claims, () -> ciToken, runtime);
+            AuditLog audit = AuditLog.to(auditLog, warning -> err.println("warning: " + warning));
+            EphemeralCredential credential = exchange.run(claims, () -> ciToken, runtime, audit::write);
+            if (stateFile != null) {
+                RevocationState.write(stateFile, credential);
+            }
             out.print(render(credential));
             out.flush();
             return ExitCodes.OK;

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 
 /**
  * The cold-start benchmark behind {@code github-action/bench/cold-start.sh} (a benchmark, not a test): the packaged
@@ -63,14 +67,22 @@ public final class ColdStartBench {
             }
             measured.addAll(List.of("-jar", jar.toString(),
                     "action", "main"));
+            // The same step against a stub STS that answers at once: the difference is the peer's own time (Ceph
+            // fetches the issuer's JWKS on every call), so what is left is ours. The three series are interleaved,
+            // one run of each per round, so a shared machine's load changes weigh on all of them alike.
             List<Run> ours = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                runner.newStep();
-                ours.add(run(measured, runner.environment(inputs, true), work));
-            }
+            List<Run> stubbed = new ArrayList<>();
             List<Run> bare = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                bare.add(run(List.of(java, "-Xshare:auto", "-version"), Map.of(), work));
+            try (MockWebServer stub = stubSts()) {
+                Map<String, String> stubInputs = Map.of("role-to-assume", "arn:aws:iam::123456789012:role/bench",
+                        "aws-sts-endpoint", stub.url("/").toString(), "audience", CephRgwPeer.Node.AUDIENCE);
+                for (int i = 0; i < runs; i++) {
+                    runner.newStep();
+                    ours.add(run(measured, runner.environment(inputs, true), work));
+                    runner.newStep();
+                    stubbed.add(run(measured, runner.environment(stubInputs, true), work));
+                    bare.add(run(List.of(java, "-Xshare:auto", "-version"), Map.of(), work));
+                }
             }
 
             long oursMedian = median(ours.stream().map(Run::nanos).toList());
@@ -79,6 +91,9 @@ public final class ColdStartBench {
             long rssMedian = median(ours.stream().map(Run::rssKib).toList());
             System.out.printf("main step, end to end against Ceph STS: median %d ms over %d runs%n",
                     oursMedian / 1_000_000, runs);
+            long stubMedian = median(stubbed.stream().map(Run::nanos).toList());
+            System.out.printf("main step, end to end against a stub STS: median %d ms over %d runs (ratio %.2f)%n",
+                    stubMedian / 1_000_000, runs, (double) stubMedian / median(bareTimes(bare)));
             System.out.printf("bare java -Xshare:auto -version:        median %d ms over %d runs%n",
                     bareMedian / 1_000_000, runs);
             System.out.printf("RATIO main-step / bare-jvm = %.2f (target <= 4)%n", (double) oursMedian / bareMedian);
@@ -112,6 +127,44 @@ public final class ColdStartBench {
             out.delete();
             err.delete();
         }
+    }
+
+    private static List<Long> bareTimes(List<Run> bare) {
+        return bare.stream().map(Run::nanos).toList();
+    }
+
+    /**
+     * An STS that answers AssumeRoleWithWebIdentity at once with the example response of the AWS STS API reference
+     * (AssumeRoleWithWebIdentity — Examples), with a fresh expiry.
+     */
+    private static MockWebServer stubSts() throws Exception {
+        MockWebServer stub = new MockWebServer();
+        stub.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String ns = "https://sts.amazonaws.com/doc/2011-06-15/";
+                String body = "<AssumeRoleWithWebIdentityResponse xmlns=\"" + ns + "\">\n"
+                        + "  <AssumeRoleWithWebIdentityResult>\n"
+                        + "    <SubjectFromWebIdentityToken>bench</SubjectFromWebIdentityToken>\n"
+                        + "    <Audience>sts-test</Audience>\n"
+                        + "    <AssumedRoleUser>\n"
+                        + "      <Arn>arn:aws:sts::123456789012:assumed-role/bench/bench-1</Arn>\n"
+                        + "      <AssumedRoleId>AROACLKWSDQRAOEXAMPLE:bench-1</AssumedRoleId>\n"
+                        + "    </AssumedRoleUser>\n"
+                        + "    <Credentials>\n"
+                        + "      <SessionToken>AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE</SessionToken>\n"
+                        + "      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>\n"
+                        + "      <Expiration>" + java.time.Instant.now().plusSeconds(900) + "</Expiration>\n"
+                        + "      <AccessKeyId>ASgeIAIOSFODNN7EXAMPLE</AccessKeyId>\n"
+                        + "    </Credentials>\n"
+                        + "  </AssumeRoleWithWebIdentityResult>\n"
+                        + "  <ResponseMetadata><RequestId>ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE</RequestId></ResponseMetadata>\n"
+                        + "</AssumeRoleWithWebIdentityResponse>\n";
+                return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/xml").body(body).build();
+            }
+        });
+        stub.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        return stub;
     }
 
     private static long median(List<Long> values) {

@@ -127,4 +127,25 @@ class ExchangeCommandTest {
         assertThat(err.toString()).contains("input `provider` is 'nope'; use one of");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void aStateFileThatIsNotOursIsRefusedWithoutQuotingIt() throws IOException {
+        Path state = Files.writeString(dir.resolve("state.json"), "{\"token\": \"s3cret-canary\"");
+        int code = run("revoke", "--state", state.toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("is not what `exchange --state-file` writes").doesNotContain("s3cret-canary");
+        assertThat(state).exists();
+    }
+
+    @Test
+    void anExistingStateFileIsRefusedBeforeTheExchange() throws IOException {
+        Path state = Files.writeString(dir.resolve("state.json"), "earlier");
+        int code = run("exchange", "--provider", "jwt-bearer", "--token-file", tokenFile().toString(),
+                "-p", "token-endpoint=" + OAUTH.tokenEndpointUrl("ci"), "-p", "client-id=deployer",
+                "--state-file", state.toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("already exists");
+        assertThat(out.toString()).isEmpty();
+        assertThat(Files.readString(state)).isEqualTo("earlier");
+    }
 }

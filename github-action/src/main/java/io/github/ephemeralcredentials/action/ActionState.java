@@ -1,9 +1,14 @@
 package io.github.ephemeralcredentials.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,19 +35,28 @@ public record ActionState(String provider, Instant expiresAt, boolean revoke, Li
         exportedEnv = List.copyOf(exportedEnv);
     }
 
-    private record Stored(int version, String provider, String expiresAt, boolean revoke, List<StoredRevocation> revocations, List<String> files,
-                          List<String> exportedEnv) {
-    }
-
-    private record StoredRevocation(String provider, String kind, Map<String, String> parameters) {
-    }
-
+    /**
+     * The state as JSON, written through Jackson's tree model: no bean introspection, which on the once-per-job cold
+     * JVM costs more than the rest of the serialisation.
+     */
     public String toJson() {
-        Stored stored = new Stored(1, provider, expiresAt.toString(), revoke,
-                revocations.stream().map(r -> new StoredRevocation(r.provider(), r.kind(), r.parameters())).toList(),
-                files, exportedEnv);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 1);
+        root.put("provider", provider);
+        root.put("expiresAt", expiresAt.toString());
+        root.put("revoke", revoke);
+        ArrayNode revs = root.putArray("revocations");
+        for (Revocation r : revocations) {
+            ObjectNode node = revs.addObject();
+            node.put("provider", r.provider());
+            node.put("kind", r.kind());
+            ObjectNode parameters = node.putObject("parameters");
+            r.parameters().forEach(parameters::put);
+        }
+        files.forEach(root.putArray("files")::add);
+        exportedEnv.forEach(root.putArray("exportedEnv")::add);
         try {
-            return JSON.writeValueAsString(stored);
+            return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize the action state", e);
         }
@@ -50,18 +64,26 @@ public record ActionState(String provider, Instant expiresAt, boolean revoke, Li
 
     public static ActionState fromJson(String json) {
         try {
-            Stored stored = JSON.readValue(json, Stored.class);
-            if (stored.version() != 1) {
-                throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the saved state has version "
-                        + stored.version() + "; the main and post steps must run the same action version");
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException("not an object");
             }
-            return new ActionState(stored.provider(), Instant.parse(stored.expiresAt()), stored.revoke(),
-                    stored.revocations() == null ? List.of() : stored.revocations().stream()
-                            .map(r -> new Revocation(r.provider(), r.kind(), r.parameters() == null ? Map.of() : r.parameters()))
-                            .toList(),
-                    stored.files() == null ? List.of() : stored.files(),
-                    stored.exportedEnv() == null ? List.of() : stored.exportedEnv());
-        } catch (JsonProcessingException | java.time.format.DateTimeParseException | NullPointerException e) {
+            int version = root.path("version").asInt(-1);
+            if (version != 1) {
+                throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the saved state has version "
+                        + version + "; the main and post steps must run the same action version");
+            }
+            List<Revocation> revocations = new ArrayList<>();
+            for (JsonNode r : root.path("revocations")) {
+                Map<String, String> parameters = new LinkedHashMap<>();
+                r.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+                revocations.add(new Revocation(text(r, "provider"), text(r, "kind"), parameters));
+            }
+            return new ActionState(text(root, "provider"), Instant.parse(text(root, "expiresAt")),
+                    root.path("revoke").asBoolean(false), revocations, strings(root.path("files")),
+                    strings(root.path("exportedEnv")));
+        } catch (JsonProcessingException | java.time.format.DateTimeParseException | IllegalArgumentException
+                 | NullPointerException e) {
             // Never quote the state: it holds secrets.
             throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the state saved by the main step ("
                     + "STATE_" + NAME + ") is not readable JSON"
@@ -69,6 +91,20 @@ public record ActionState(String provider, Instant expiresAt, boolean revoke, Li
                             ? " (column " + j.getLocation().getColumnNr() + ")" : "")
                     + "; nothing was revoked — the credentials expire on their own");
         }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asText();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(item -> out.add(item.asText()));
+        return out;
     }
 
     @Override

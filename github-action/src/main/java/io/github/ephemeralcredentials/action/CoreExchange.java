@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.action;
 import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
 import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
 import io.github.ephemeralcredentials.core.oidc.Claims;
@@ -10,11 +11,17 @@ import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.policy.Profile;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -85,18 +92,30 @@ public final class CoreExchange {
     }
 
     /**
-     * Exchanges the token.
+     * Exchanges the token, handing the audit record of every outcome to {@code audit} with the secrets to redact
+     * from it (the CI tokens handed out, the issued secrets).
      *
      * @throws ActionException   {@link Reason#POLICY_DENIED} with the engine's explanation as detail
      * @throws ProviderException when the provider refused or failed
      */
-    public EphemeralCredential run(Claims claims, Supplier<String> ciToken, ActionRuntime runtime) {
+    public EphemeralCredential run(Claims claims, Supplier<String> ciToken, ActionRuntime runtime,
+                                   BiConsumer<AuditRecord, Redactor> audit) {
+        List<String> handedOut = new CopyOnWriteArrayList<>();
+        Supplier<String> remembering = () -> {
+            String token = ciToken.get();
+            handedOut.add(token);
+            return token;
+        };
         if (policy == null) {
-            return runtime.provider(plan.provider()).exchange(new ExchangeRequest(ciToken, claims, plan.parameters(),
-                    plan.scope(), plan.lifetime()));
+            return direct(claims, remembering, handedOut, runtime, audit);
         }
         ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
-                .run(policy, claims, ciToken, profile, plan.lifetime());
+                .run(policy, claims, remembering, profile, plan.lifetime());
+        List<String> secrets = new ArrayList<>(handedOut);
+        if (outcome instanceof ExchangeOutcome.Issued issued) {
+            secrets.addAll(issued.credential().secrets());
+        }
+        audit.accept(outcome.audit(), Redactor.of(secrets));
         if (outcome instanceof ExchangeOutcome.Denied denied) {
             throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + profile + "': "
                     + denied.decision().summary() + " — the provider was not called",
@@ -106,5 +125,35 @@ public final class CoreExchange {
             throw failed.failure();
         }
         return ((ExchangeOutcome.Issued) outcome).credential();
+    }
+
+    /** Without a policy: the named provider, and an audit record shaped as the core's {@link Exchange} makes them. */
+    private EphemeralCredential direct(Claims claims, Supplier<String> ciToken, List<String> handedOut,
+                                       ActionRuntime runtime, BiConsumer<AuditRecord, Redactor> audit) {
+        CredentialProvider provider = runtime.provider(plan.provider());
+        String scope = plan.scope().isEmpty() ? null : "scope " + new TreeSet<>(plan.scope().keySet());
+        AuditRecord asked = AuditRecord.of(Instant.now(), claims, AuditRecord.Outcome.ISSUED)
+                .withProvider(plan.provider(), scope, null);
+        EphemeralCredential credential;
+        try {
+            credential = provider.exchange(new ExchangeRequest(ciToken, claims, plan.parameters(), plan.scope(),
+                    plan.lifetime()));
+        } catch (ProviderException e) {
+            AuditRecord.Outcome outcome = switch (e.reason()) {
+                case ACCESS_DENIED, INVALID_TOKEN, INVALID_SCOPE -> AuditRecord.Outcome.DENIED;
+                default -> AuditRecord.Outcome.FAILED;
+            };
+            String code = e.providerCode() == null ? e.reason().name() : e.reason().name() + "/" + e.providerCode();
+            audit.accept(new AuditRecord(Instant.now(), asked.issuer(), asked.subject(), asked.claims(), null, null,
+                    List.of(), asked.provider(), asked.scope(), null, outcome, code, e.getMessage(), asked.tokenId()),
+                    Redactor.of(handedOut));
+            throw e;
+        }
+        List<String> secrets = new ArrayList<>(handedOut);
+        secrets.addAll(credential.secrets());
+        audit.accept(new AuditRecord(Instant.now(), asked.issuer(), asked.subject(), asked.claims(), null, null,
+                List.of(), asked.provider(), asked.scope(), credential.expiresAt(), AuditRecord.Outcome.ISSUED, null,
+                null, asked.tokenId()), Redactor.of(secrets));
+        return credential;
     }
 }

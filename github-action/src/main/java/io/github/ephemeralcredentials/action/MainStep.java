@@ -18,6 +18,10 @@ import java.util.Objects;
  */
 public final class MainStep {
 
+    /** The inputs of every step, whatever the provider (action.yml documents each; ActionYmlTest checks). */
+    static final java.util.Set<String> GENERAL_INPUTS = java.util.Set.of("provider", "audience", "policy", "profile",
+            "export-env", "output-credentials", "revoke", "broker-url", AuditLog.INPUT);
+
     private final Map<String, String> env;
     private final WorkflowCommands commands;
     private final ActionRuntime runtime;
@@ -41,6 +45,7 @@ public final class MainStep {
             }
             RunnerFiles files = RunnerFiles.from(env);
             CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
+            AuditLog audit = AuditLog.from(inputs, env, workspace(), commands);
             ExchangePlan plan = exchange.plan();
 
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
@@ -49,7 +54,7 @@ public final class MainStep {
 
             EphemeralCredential credential;
             try {
-                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime);
+                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit::write);
             } catch (ProviderException e) {
                 return refused(e, plan, claims);
             }

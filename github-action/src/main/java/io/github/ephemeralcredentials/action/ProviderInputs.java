@@ -49,20 +49,26 @@ final class ProviderInputs {
                     "access-token-lifetime", Set.of("workload-identity-provider")),
             new Spec("azure", List.of(
                     new Mapping("client-id", "client-id", false),
-                    new Mapping("tenant-id", "tenant-id", false)),
+                    new Mapping("tenant-id", "tenant-id", false),
+                    new Mapping("token-endpoint", "token-endpoint", false)),
                     List.of(new Mapping("scope", "scopes", true)),
                     null, Set.of("tenant-id")),
             new Spec("vault", List.of(
                     new Mapping("vault-url", "address", false),
                     new Mapping("vault-role", "role", false),
                     new Mapping("vault-namespace", "namespace", false),
-                    new Mapping("vault-secrets", "secrets", false)),
+                    new Mapping("vault-secrets", "secrets", false),
+                    new Mapping("vault-path", "mount", false)),
                     List.of(),
                     null, Set.of("vault-url")),
             new Spec("token-exchange", List.of(
                     new Mapping("token-endpoint", "token-endpoint", false),
                     new Mapping("issuer", "issuer", false),
                     new Mapping("client-id", "client-id", false),
+                    new Mapping("client-secret-env", "client-secret-env", false),
+                    new Mapping("subject-issuer", "subject-issuer", false),
+                    new Mapping("subject-token-type", "subject-token-type", false),
+                    new Mapping("requested-token-type", "requested-token-type", false),
                     new Mapping("target-audience", "audience", true),
                     new Mapping("resource", "resource", true)),
                     List.of(new Mapping("scope", "scopes", true)),
@@ -70,7 +76,8 @@ final class ProviderInputs {
             new Spec("jwt-bearer", List.of(
                     new Mapping("token-endpoint", "token-endpoint", false),
                     new Mapping("issuer", "issuer", false),
-                    new Mapping("client-id", "client-id", false)),
+                    new Mapping("client-id", "client-id", false),
+                    new Mapping("client-secret-env", "client-secret-env", false)),
                     List.of(new Mapping("scope", "scopes", true)),
                     null, Set.of()));
 
@@ -90,6 +97,13 @@ final class ProviderInputs {
             spec.parameters().forEach(m -> inputs.add(m.input()));
             spec.scope().forEach(m -> inputs.add(m.input()));
         }
+        return inputs;
+    }
+
+    /** Every input this class reads: the provider-specific ones and the lifetime inputs. */
+    static Set<String> inputs() {
+        Set<String> inputs = new TreeSet<>(providerSpecificInputs());
+        SPECS.stream().map(Spec::lifetimeInput).filter(java.util.Objects::nonNull).forEach(inputs::add);
         return inputs;
     }
 

@@ -286,4 +286,76 @@ class MainStepTest {
         assertThat(out()).contains("the trust policy cannot be used").contains("no such file");
         assertThat(runner.tokenRequests()).isEmpty();
     }
+
+    private List<String> auditLines(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesOneAuditLinePerExchangeUnderRunnerTempWithoutASecret() throws IOException {
+        assertThat(main(AWS_INPUTS)).isZero();
+
+        Path audit = Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP")).resolve(AuditLog.DEFAULT_NAME);
+        List<String> lines = auditLines(audit);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("{").endsWith("}")
+                .contains("\"outcome\":\"ISSUED\"").contains("\"provider\":\"aws\"")
+                .contains("\"subject\":\"" + runner.subject() + "\"")
+                .contains("\"repository\":\"" + RunnerEmulation.REPOSITORY + "\"")
+                .contains("\"expiresAt\":\"2030-01-01T00:15:00Z\"");
+        Canary.absent(lines.get(0), secretsSeen());
+    }
+
+    @Test
+    void aRefusalIsAuditedWithTheSecretsItQuotedRedacted() throws IOException {
+        // A provider that quotes the presented CI token back in its message: it does not reach the audit.
+        String ciToken = runner.issuer().mint(runner.subject(), List.of("sts.amazonaws.com"), Duration.ofMinutes(5),
+                runner.claims());
+        runner.mintWith(audience -> ciToken);
+        provider.failure = new ProviderException("aws", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
+                "not authorized for token " + ciToken);
+        Path audit = runner.workspace().resolve("audit/trail.jsonl");
+        Files.createDirectories(audit.getParent());
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("audit-log", "audit/trail.jsonl");
+
+        assertThat(main(inputs)).isEqualTo(1);
+
+        List<String> lines = auditLines(audit);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("\"outcome\":\"DENIED\"").contains("\"reason\":\"ACCESS_DENIED/AccessDenied\"")
+                .contains("not authorized for token");
+        Canary.absent(lines.get(0), List.of(ciToken));
+    }
+
+    @Test
+    void auditLogNoneWritesNothingAndAnUnwritableLogIsAWarningNotAFailure() throws IOException {
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("audit-log", "none");
+        assertThat(main(inputs)).isZero();
+        Path runnerTemp = Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP"));
+        assertThat(runnerTemp.resolve(AuditLog.DEFAULT_NAME)).doesNotExist();
+
+        runner.newStep();
+        inputs.put("audit-log", "no/such/dir/trail.jsonl");
+        assertThat(main(inputs)).isZero();
+        assertThat(out()).contains("::warning::could not append the audit record to ")
+                .contains("check that its directory exists");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
+    void theStateRoundTripsAndABrokenOneIsRefusedWithoutQuotingIt() {
+        ActionState state = new ActionState("aws", CanaryProvider.EXPIRES, true,
+                List.of(new io.github.ephemeralcredentials.core.credential.Revocation("vault", "token",
+                        Map.of("token", CanaryProvider.SECRET, "address", "https://vault.example.com"))),
+                List.of("/tmp/creds"), List.of("AWS_ACCESS_KEY_ID"));
+        assertThat(ActionState.fromJson(state.toJson())).isEqualTo(state);
+
+        for (String broken : List.of("{\"version\":2,\"provider\":\"aws\"}", "[1]", "{\"version\":1}",
+                "{\"version\":1,\"provider\":\"aws\",\"expiresAt\":\"" + CanaryProvider.SECRET + "\"}", "{")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActionState.fromJson(broken))
+                    .isInstanceOf(ActionException.class).hasMessageNotContaining(CanaryProvider.SECRET);
+        }
+    }
 }

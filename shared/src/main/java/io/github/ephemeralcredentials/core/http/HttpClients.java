@@ -14,6 +14,10 @@ public final class HttpClients {
     private HttpClients() {
     }
 
+    /**
+     * The client for these settings. With the JDK's trust store only, TLS is set up on the first https request
+     * ({@link TlsOnDemand}); with an extra CA bundle, at once, so that a bad bundle fails here.
+     */
     public static OkHttpClient create(HttpSettings settings) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
@@ -34,8 +38,9 @@ public final class HttpClients {
         if (settings.extraCaBundle() != null) {
             TrustBundle.Tls tls = TrustBundle.withExtra(settings.extraCaBundle());
             builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+            return builder.build(); // checked now: a bad bundle must fail at start, not on the first call
         }
-        return builder.build();
+        return TlsOnDemand.wrap(builder);
     }
 
     private static java.util.Optional<String> proxyCredentials(ProxyConfig proxy) {
