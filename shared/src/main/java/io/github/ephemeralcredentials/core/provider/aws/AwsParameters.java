@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.core.provider.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -69,7 +71,14 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         }
     }
 
+    private static final Set<String> PARAMETERS = Set.of("role-arn", "region", "endpoint", "session-name-prefix",
+            "chain-role-arn", "credentials-file", "credentials-profile", "web-identity-token-file");
+    private static final Set<String> SCOPE = Set.of("session-policy", "policy-arns");
+
     static AwsParameters from(ExchangeRequest request) {
+        // A misspelt name must be an error, not a silently missing restriction.
+        Parameters.of(AwsProvider.ID, request.parameters()).onlyKnown(PARAMETERS);
+        Parameters.scope(AwsProvider.ID, request.scope()).onlyKnown(SCOPE);
         Map<String, Object> p = request.parameters();
         String roleArn = requiredString(p, "role-arn");
         checkArn("role-arn", roleArn, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");

@@ -111,4 +111,16 @@ class AwsParametersTest {
         assertThat(parse(with(), Map.of("session-policy", "{ \"Version\" : \"2012-10-17\" }"), Duration.ofHours(1))
                 .sessionPolicy()).isEqualTo("{\"Version\":\"2012-10-17\"}");
     }
+
+    @Test
+    void misspeltParametersAndScopeEntriesAreRefusedNotIgnored() {
+        assertThatThrownBy(() -> AwsParameters.from(new ExchangeRequest(() -> "t", Claims.of(Map.of()),
+                Map.of("role-arn", "arn:aws:iam::123456789012:role/deploy", "regoin", "eu-west-1"), Map.of(),
+                Duration.ofMinutes(15))))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("[regoin]").hasMessageContaining("region");
+        assertThatThrownBy(() -> AwsParameters.from(new ExchangeRequest(() -> "t", Claims.of(Map.of()),
+                Map.of("role-arn", "arn:aws:iam::123456789012:role/deploy"), Map.of("sessionPolicy", "{}"),
+                Duration.ofMinutes(15))))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("[sessionPolicy]").hasMessageContaining("session-policy");
+    }
 }
