@@ -49,7 +49,7 @@ final class RevokeCommand implements Callable<Integer> {
             EphemeralCredential issued = new EphemeralCredential(saved.provider(), List.of(), Map.of(),
                     saved.expiresAt(), saved.revocations(), saved.files().stream().map(Path::of).toList());
             CleanupReport report = new CredentialLifecycle(
-                    ActionCommand.runtime(System.getenv()).providers().values(), Clock.systemUTC()).cleanup(issued);
+                    ActionCommand.runtime(System.getenv()).providers(), Clock.systemUTC()).cleanup(issued);
             report.failures().forEach(f -> err.println("error: cleanup of " + f.what() + ": " + f.message()));
             err.println("revoked " + report.revoked() + " of " + saved.revocations().size() + ", deleted "
                     + report.deleted() + " file(s)" + (saved.revocations().isEmpty() ? " (" + saved.provider()

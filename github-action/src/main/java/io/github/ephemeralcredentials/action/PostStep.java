@@ -43,7 +43,7 @@ public final class PostStep {
             }
             EphemeralCredential issued = new EphemeralCredential(state.provider(), List.of(), Map.of(),
                     state.expiresAt(), state.revocations(), state.files().stream().map(Path::of).toList());
-            CleanupReport report = new CredentialLifecycle(runtime.providers().values(), Clock.systemUTC())
+            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
                     .cleanup(issued);
             report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
             if (!state.exportedEnv().isEmpty()) {

@@ -284,7 +284,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
                         expiresAt == null ? Instant.now() : expiresAt,
                         revocations.stream().map(StoredRevocation::revocation).toList(), List.of());
                 CredentialLifecycle.CleanupReport report = new CredentialLifecycle(
-                        ProviderSet.forProfile(profile).values(), Clock.systemUTC()).cleanup(taken);
+                        ProviderSet.forProfile(profile), Clock.systemUTC()).cleanup(taken);
                 report.failures().forEach(f -> problems.add(f.what() + ": " + redactor.redact(f.message())));
                 AuditTrail.write(new AuditRecord(Instant.now(), issuer, subject, Map.of(), profile, null, List.of(),
                         provider, null, expiresAt, AuditRecord.Outcome.REVOKED,

@@ -31,11 +31,12 @@ public final class Exchange {
     private final Clock clock;
 
     /**
-     * @param providers   the providers a profile may name, by id
+     * @param providers   the providers a profile may name, by id (kept, not copied: {@link
+     *                    io.github.ephemeralcredentials.core.provider.Providers#standard} builds each on first use)
      * @param auditClaims the claims the audit record keeps (e.g. {@link AuditRecord#DEFAULT_CLAIMS} plus a host's own)
      */
     public Exchange(Map<String, CredentialProvider> providers, List<String> auditClaims, Clock clock) {
-        this.providers = Map.copyOf(providers);
+        this.providers = java.util.Collections.unmodifiableMap(providers);
         this.auditClaims = List.copyOf(auditClaims);
         this.clock = Objects.requireNonNull(clock, "clock");
     }

@@ -10,11 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What happens to a credential after it was issued (it lives beside the providers, not in {@code credential},
@@ -34,10 +33,15 @@ public final class CredentialLifecycle {
     private final Clock clock;
 
     public CredentialLifecycle(Collection<? extends CredentialProvider> providers, Clock clock) {
-        this.providers = providers.stream()
-                .collect(Collectors.toUnmodifiableMap(CredentialProvider::id, Function.identity(), (a, b) -> {
-                    throw new IllegalArgumentException("two providers share the id '" + a.id() + "'");
-                }));
+        this(Providers.byId(List.copyOf(providers)), clock);
+    }
+
+    /**
+     * @param providers by id, as {@link Providers#standard} gives them: only the providers a credential's revocations
+     *                  name are built
+     */
+    public CredentialLifecycle(Map<String, CredentialProvider> providers, Clock clock) {
+        this.providers = Collections.unmodifiableMap(providers);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

@@ -9,7 +9,14 @@ import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
 import io.github.ephemeralcredentials.core.provider.vault.VaultProvider;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,14 +51,65 @@ public final class Providers {
                                                            Clock clock) {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(environment, "environment");
-        return byId(List.of(
-                new AwsProvider(http, retries, fileDirectory),
-                new AzureProvider(http, retries, clock),
-                new TokenExchangeProvider(http, retries, environment, clock),
-                new JwtBearerProvider(http, retries, environment, clock),
-                new GcpProvider(http, retries, clock, fileDirectory),
-                new VaultProvider(http, retries, clock),
-                new GitHubAppProvider(http, retries, environment, clock)));
+        Map<String, Supplier<CredentialProvider>> factories = new LinkedHashMap<>();
+        factories.put(AwsProvider.ID, () -> new AwsProvider(http, retries, fileDirectory));
+        factories.put(AzureProvider.ID, () -> new AzureProvider(http, retries, clock));
+        factories.put(TokenExchangeProvider.ID, () -> new TokenExchangeProvider(http, retries, environment, clock));
+        factories.put(JwtBearerProvider.ID, () -> new JwtBearerProvider(http, retries, environment, clock));
+        factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, fileDirectory));
+        factories.put(VaultProvider.ID, () -> new VaultProvider(http, retries, clock));
+        factories.put(GitHubAppProvider.ID, () -> new GitHubAppProvider(http, retries, environment, clock));
+        return onDemand(factories);
+    }
+
+    /**
+     * Providers by id, each built the first time it is asked for: a one-shot host (the action's container) uses one of
+     * seven, and building the others (the AWS signer, hub4j, ...) would be most of its start-up. Iterating the
+     * entries builds them all; {@code get}, {@code containsKey} and {@code keySet} do not.
+     */
+    static Map<String, CredentialProvider> onDemand(Map<String, Supplier<CredentialProvider>> factories) {
+        return new OnDemand(Map.copyOf(factories));
+    }
+
+    private static final class OnDemand extends AbstractMap<String, CredentialProvider> {
+        private final Map<String, Supplier<CredentialProvider>> factories;
+        private final Map<String, CredentialProvider> built = new ConcurrentHashMap<>();
+
+        OnDemand(Map<String, Supplier<CredentialProvider>> factories) {
+            this.factories = factories;
+        }
+
+        @Override
+        public CredentialProvider get(Object id) {
+            Supplier<CredentialProvider> factory = factories.get(id);
+            if (factory == null) {
+                return null;
+            }
+            return built.computeIfAbsent((String) id, key -> {
+                CredentialProvider provider = factory.get();
+                if (!provider.id().equals(key)) {
+                    throw new IllegalStateException("the provider registered as '" + key + "' calls itself '" + provider.id() + "'");
+                }
+                return provider;
+            });
+        }
+
+        @Override
+        public boolean containsKey(Object id) {
+            return factories.containsKey(id);
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return Collections.unmodifiableSet(new TreeSet<>(factories.keySet()));
+        }
+
+        @Override
+        public Set<Entry<String, CredentialProvider>> entrySet() {
+            Set<Entry<String, CredentialProvider>> entries = new LinkedHashSet<>();
+            keySet().forEach(id -> entries.add(Map.entry(id, get(id))));
+            return Collections.unmodifiableSet(entries);
+        }
     }
 
     /** The providers by id, refusing two with the same id. */

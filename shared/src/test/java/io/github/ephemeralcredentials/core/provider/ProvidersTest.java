@@ -26,4 +26,32 @@ class ProvidersTest {
         AzureProvider one = new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.DEFAULT, Clock.systemUTC());
         assertThatThrownBy(() -> Providers.byId(List.of(one, one))).hasMessageContaining("'azure'");
     }
+
+    @Test
+    void buildsAProviderOnlyWhenItIsAskedFor() {
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, java.util.function.Supplier<CredentialProvider>> factories = new java.util.LinkedHashMap<>();
+        factories.put("azure", () -> {
+            built.incrementAndGet();
+            return new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.DEFAULT, Clock.systemUTC());
+        });
+        factories.put("other", () -> {
+            throw new AssertionError("never asked for, never built");
+        });
+        Map<String, CredentialProvider> providers = Providers.onDemand(factories);
+
+        assertThat(providers.containsKey("other")).isTrue();
+        assertThat(providers.keySet()).containsExactly("azure", "other");
+        assertThat(built).hasValue(0);
+        assertThat(providers.get("azure")).isSameAs(providers.get("azure"));
+        assertThat(built).hasValue(1);
+        assertThat(providers.get("missing")).isNull();
+    }
+
+    @Test
+    void refusesAFactoryWhoseProviderHasAnotherId() {
+        Map<String, CredentialProvider> providers = Providers.onDemand(Map.of("aws",
+                () -> new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.DEFAULT, Clock.systemUTC())));
+        assertThatThrownBy(() -> providers.get("aws")).hasMessageContaining("'aws'").hasMessageContaining("'azure'");
+    }
 }
