@@ -47,7 +47,10 @@ final class StsClient {
             "InternalError", "RequestTimeout", "IDPCommunicationError");
 
     private final OkHttpClient http;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    /** Only role chaining signs: a plain web-identity exchange never loads the SDK signer and its dependencies. */
+    private static final class Signer {
+        static final AwsV4HttpSigner INSTANCE = AwsV4HttpSigner.create();
+    }
 
     StsClient(OkHttpClient http) {
         this.http = Objects.requireNonNull(http, "http");
@@ -80,7 +83,7 @@ final class StsClient {
                 .uri(endpoint)
                 .putHeader("Content-Type", FORM)
                 .build();
-        SignedRequest signed = signer.sign(r -> r
+        SignedRequest signed = Signer.INSTANCE.sign(r -> r
                 .identity(AwsSessionCredentialsIdentity.create(using.accessKeyId(), using.secretAccessKey(),
                         using.sessionToken()))
                 .request(unsigned)
