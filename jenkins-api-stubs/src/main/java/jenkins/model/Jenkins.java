@@ -10,6 +10,9 @@ import java.io.File;
 public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
     public static final Permission ADMINISTER = null;
 
+    /** The proxy of Manage Jenkins › System › HTTP Proxy Configuration, or {@code null}. */
+    public volatile hudson.ProxyConfiguration proxy;
+
     public static Jenkins get() {
         throw new UnsupportedOperationException("compile-only stub");
     }

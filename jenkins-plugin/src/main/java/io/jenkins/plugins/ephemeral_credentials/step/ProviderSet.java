@@ -1,7 +1,9 @@
 package io.jenkins.plugins.ephemeral_credentials.step;
 
+import hudson.ProxyConfiguration;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.http.ProxyConfig;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
@@ -15,12 +17,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import okhttp3.OkHttpClient;
+import jenkins.model.Jenkins;
 
 /** The shared core's providers, wired for one profile on this controller. */
 final class ProviderSet {
 
-    private static final OkHttpClient HTTP = HttpClients.create(HttpSettings.DEFAULT);
 
     private ProviderSet() {
     }
@@ -49,7 +50,18 @@ final class ProviderSet {
      */
     static Map<String, CredentialProvider> forProfile(String profile) {
         Function<String, String> secrets = name -> secret(profile, name);
-        return Providers.standard(HTTP, Retries.DEFAULT, secrets, fileDirectory(), Clock.systemUTC());
+        return Providers.standard(HttpClients.create(httpSettings()), Retries.DEFAULT, secrets, fileDirectory(),
+                Clock.systemUTC());
+    }
+
+    /** Jenkins' own proxy (Manage Jenkins › System), read at each exchange so a change applies without a restart. */
+    private static HttpSettings httpSettings() {
+        ProxyConfiguration proxy = Jenkins.get().proxy;
+        if (proxy == null || proxy.name == null) {
+            return HttpSettings.DEFAULT;
+        }
+        return HttpSettings.DEFAULT.withProxy(ProxyConfig.hostAndPort(proxy.name, proxy.port, proxy.getUserName(),
+                proxy.getPassword(), proxy.noProxyHost));
     }
 
     /** All secrets bound to {@code profile}, for masking. */

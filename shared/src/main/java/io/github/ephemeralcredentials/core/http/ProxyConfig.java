@@ -41,6 +41,44 @@ public record ProxyConfig(URI httpsProxy, URI httpProxy, List<String> noProxy) {
         return new ProxyConfig(Objects.requireNonNull(proxy, "proxy"), proxy, noProxy);
     }
 
+    /**
+     * A proxy given as host and port with optional credentials, and exceptions written as host patterns where
+     * {@code *} is a wildcard (the form of Jenkins' proxy settings, split on spaces, commas, new lines or {@code |}).
+     * {@code *.example.com} becomes the subdomain rule {@code .example.com}; a pattern with a wildcard elsewhere
+     * cannot be honoured by host matching and is refused rather than silently sent through the proxy.
+     */
+    public static ProxyConfig hostAndPort(String host, int port, String user, String password, String noProxyPatterns) {
+        if (host == null || host.isBlank() || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("a proxy needs a host and a port between 1 and 65535; got '" + host
+                    + "' and " + port);
+        }
+        String userInfo = user == null || user.isBlank() ? null : password == null ? user : user + ":" + password;
+        URI proxy;
+        try {
+            proxy = new URI("http", userInfo, host.strip(), port, null, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("proxy host '" + host + "' is not a host name");
+        }
+        List<String> entries = new ArrayList<>();
+        if (noProxyPatterns != null) {
+            for (String pattern : noProxyPatterns.split("[ \\t\\n,|]+")) {
+                String entry = pattern.strip().toLowerCase(Locale.ROOT);
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                if (entry.startsWith("*.")) {
+                    entry = entry.substring(1);
+                }
+                if (!entry.equals("*") && entry.contains("*")) {
+                    throw new IllegalArgumentException("no-proxy pattern '" + pattern + "' has a wildcard that only "
+                            + "'*.domain' or '*' can express here; list the hosts or the domain instead");
+                }
+                entries.add(entry);
+            }
+        }
+        return explicit(proxy, entries);
+    }
+
     /** From {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY} (upper or lower case; lower wins, as in curl). */
     public static ProxyConfig fromEnvironment(Map<String, String> env) {
         URI https = uri(first(env, "https_proxy", "HTTPS_PROXY"), "HTTPS_PROXY");

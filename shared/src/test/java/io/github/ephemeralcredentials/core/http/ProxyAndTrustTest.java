@@ -100,4 +100,22 @@ class ProxyAndTrustTest {
         assertThatThrownBy(() -> HttpClients.create(FAST.withExtraCaBundle(empty)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty.pem");
     }
+
+    @Test
+    void proxyGivenAsHostPortWithWildcardExceptions() {
+        ProxyConfig proxy = ProxyConfig.hostAndPort("proxy.corp", 3128, "ci", "s3cret:pw", "*.corp.example, localhost|10.0.0.5\n*");
+
+        assertThat(proxy.httpsProxy().getHost()).isEqualTo("proxy.corp");
+        assertThat(proxy.httpsProxy().getPort()).isEqualTo(3128);
+        assertThat(proxy.httpsProxy().getUserInfo()).isEqualTo("ci:s3cret:pw");
+        assertThat(proxy.noProxy()).containsExactly(".corp.example", "localhost", "10.0.0.5", "*");
+        assertThat(proxy.toString()).doesNotContain("s3cret");
+        assertThat(ProxyConfig.hostAndPort("p", 8080, null, null, "*.corp.example").bypasses("git.corp.example", 443)).isTrue();
+        assertThat(ProxyConfig.hostAndPort("p", 8080, null, null, "*.corp.example").bypasses("sts.amazonaws.com", 443)).isFalse();
+        assertThat(ProxyConfig.hostAndPort("p", 8080, null, null, null).httpsProxy().getUserInfo()).isNull();
+        assertThatThrownBy(() -> ProxyConfig.hostAndPort("p", 8080, null, null, "10.0.*"))
+                .hasMessageContaining("'10.0.*'");
+        assertThatThrownBy(() -> ProxyConfig.hostAndPort(" ", 8080, null, null, null)).hasMessageContaining("host");
+        assertThatThrownBy(() -> ProxyConfig.hostAndPort("p", 0, null, null, null)).hasMessageContaining("port");
+    }
 }
