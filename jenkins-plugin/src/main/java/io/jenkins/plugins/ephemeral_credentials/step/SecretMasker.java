@@ -21,20 +21,30 @@ final class SecretMasker extends TaskListenerDecorator {
     private static final long serialVersionUID = 1L;
 
     private final List<Secret> secrets;
+    private final boolean signedJwts;
 
-    SecretMasker(Collection<String> secrets) {
+    /**
+     * @param signedJwts also mask every JWT-shaped string: in token-file mode the file is rewritten with fresh tokens
+     *                   during the block, and those tokens did not exist when this masker was made
+     */
+    SecretMasker(Collection<String> secrets, boolean signedJwts) {
         this.secrets = secrets.stream().map(Secret::fromString).toList();
+        this.signedJwts = signedJwts;
     }
 
     @Override
     public OutputStream decorate(OutputStream logger) {
         Redactor redactor = Redactor.of(secrets.stream().map(Secret::getPlainText).toList());
+        if (signedJwts) {
+            redactor = redactor.andSignedJwts();
+        }
+        Redactor masks = redactor;
         return new LineTransformationOutputStream.Delegating(logger) {
             @Override
             protected void eol(byte[] b, int len) throws IOException {
                 String line = new String(b, 0, len, StandardCharsets.UTF_8);
-                if (redactor.reveals(line)) {
-                    out.write(redactor.redact(line).getBytes(StandardCharsets.UTF_8));
+                if (masks.reveals(line)) {
+                    out.write(masks.redact(line).getBytes(StandardCharsets.UTF_8));
                 } else {
                     out.write(b, 0, len);
                 }

@@ -259,7 +259,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
                 .withContexts(
                         EnvironmentExpander.merge(context.get(EnvironmentExpander.class),
                                 new CredentialEnvironment(environment, sensitive)),
-                        TaskListenerDecorator.merge(context.get(TaskListenerDecorator.class), new SecretMasker(masked)),
+                        TaskListenerDecorator.merge(context.get(TaskListenerDecorator.class), new SecretMasker(masked, tokenFile)),
                         FailureHandler.merge(context.get(FailureHandler.class), new SecretMaskingFailureHandler(masked)))
                 .withCallback(new Cleanup())
                 .start();

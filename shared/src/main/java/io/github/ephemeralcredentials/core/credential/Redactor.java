@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * {@value #MIN_FRAGMENT_LENGTH} characters is not masked either. Longer forms win over shorter ones where they
  * overlap.
  *
+ * <p>{@link #andSignedJwts()} also masks anything shaped like a signed JWT ({@code eyJ….eyJ….signature}): for a host
+ * that hands a job tokens minted after its masks were fixed (a token file rewritten during a long build), where the
+ * token values cannot be known in advance.
+ *
  * <p>Immutable and thread-safe; {@link #and(Collection)} returns a new redactor.
  */
 public final class Redactor {
@@ -42,14 +46,19 @@ public final class Redactor {
     /** Lines and encoded forms of a secret shorter than this are not masked. */
     public static final int MIN_FRAGMENT_LENGTH = 8;
 
-    private static final Redactor NONE = new Redactor(Set.of());
+    /** A compact JWS whose header and payload are JSON objects: base64url of "{\"" starts with "eyJ". */
+    private static final String SIGNED_JWT = "eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}";
+
+    private static final Redactor NONE = new Redactor(Set.of(), false);
 
     private final Set<String> secrets;
+    private final boolean signedJwts;
     private final Pattern pattern;
 
-    private Redactor(Set<String> secrets) {
+    private Redactor(Set<String> secrets, boolean signedJwts) {
         this.secrets = Set.copyOf(secrets);
-        this.pattern = compile(this.secrets);
+        this.signedJwts = signedJwts;
+        this.pattern = compile(this.secrets, signedJwts);
     }
 
     /** A redactor that masks nothing. */
@@ -69,7 +78,7 @@ public final class Redactor {
                 kept.add(s);
             }
         }
-        return kept.isEmpty() ? NONE : new Redactor(kept);
+        return kept.isEmpty() ? NONE : new Redactor(kept, false);
     }
 
     /** Masks the secret values of a credential. */
@@ -81,7 +90,12 @@ public final class Redactor {
     public Redactor and(Collection<String> more) {
         Set<String> all = new LinkedHashSet<>(secrets);
         more.stream().filter(s -> s != null && !s.isBlank()).forEach(all::add);
-        return all.size() == secrets.size() ? this : new Redactor(all);
+        return all.size() == secrets.size() ? this : new Redactor(all, signedJwts);
+    }
+
+    /** This redactor, also masking every signed JWT whatever its value. */
+    public Redactor andSignedJwts() {
+        return signedJwts ? this : new Redactor(secrets, true);
     }
 
     public Redactor and(String... more) {
@@ -120,13 +134,13 @@ public final class Redactor {
         return text != null && pattern != null && pattern.matcher(text).find();
     }
 
-    private static Pattern compile(Set<String> secrets) {
+    private static Pattern compile(Set<String> secrets, boolean signedJwts) {
         Set<String> forms = new LinkedHashSet<>();
         for (String secret : secrets) {
             forms.addAll(formsOf(secret));
         }
         if (forms.isEmpty()) {
-            return null;
+            return signedJwts ? Pattern.compile(SIGNED_JWT) : null;
         }
         // Longest first: at one position the regex engine takes the first alternative that matches.
         List<String> ordered = new ArrayList<>(forms);
@@ -137,6 +151,10 @@ public final class Redactor {
                 alternation.append('|');
             }
             alternation.append(Pattern.quote(form));
+        }
+        if (signedJwts) {
+            // First, so a whole token goes at once rather than around a secret found inside it.
+            alternation.insert(0, SIGNED_JWT + "|");
         }
         return Pattern.compile(alternation.toString());
     }
@@ -186,16 +204,16 @@ public final class Redactor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Redactor r && r.secrets.equals(secrets);
+        return o instanceof Redactor r && r.secrets.equals(secrets) && r.signedJwts == signedJwts;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(secrets);
+        return Objects.hash(secrets, signedJwts);
     }
 
     @Override
     public String toString() {
-        return "Redactor[" + secrets.size() + " secrets]";
+        return "Redactor[" + secrets.size() + " secrets" + (signedJwts ? ", signed JWTs" : "") + "]";
     }
 }

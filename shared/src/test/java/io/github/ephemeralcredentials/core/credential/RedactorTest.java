@@ -111,4 +111,18 @@ class RedactorTest {
         assertThat(r.reveals("x the-secret-value")).isTrue();
         assertThat(r.reveals("nothing here")).isFalse();
     }
+
+    @Test
+    void signedJwtsAreMaskedWhateverTheirValueWhenAsked() {
+        String later = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqb2I6YSJ9.c2lnbmF0dXJlLW9mLWEtbGF0ZXItdG9rZW4";
+        String line = "token=" + later + " and the known secret s3cr3t-value";
+
+        assertThat(Redactor.of("s3cr3t-value").redact(line)).contains(later);
+        Redactor both = Redactor.of("s3cr3t-value").andSignedJwts();
+        assertThat(both.redact(line)).isEqualTo("token=**** and the known secret ****");
+        assertThat(Redactor.none().andSignedJwts().redact("Bearer " + later)).isEqualTo("Bearer ****");
+        assertThat(both.and("another-secret").redact(later)).as("adding secrets keeps the JWT rule").isEqualTo("****");
+        assertThat(both.redact("eyJ but not a token. eyJhbGci")).isEqualTo("eyJ but not a token. eyJhbGci");
+        assertThat(both).isNotEqualTo(Redactor.of("s3cr3t-value"));
+    }
 }
