@@ -11,15 +11,12 @@ import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.policy.Profile;
-import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.List;
@@ -111,6 +108,13 @@ public final class CoreExchange {
         }
         ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
                 .run(policy, claims, remembering, profile, plan.lifetime());
+        return settle(outcome, handedOut, audit);
+    }
+
+    /** Writes the outcome's audit record (with the tokens handed out and the issued secrets to redact), then
+     *  returns the credential or throws what refused it. */
+    private EphemeralCredential settle(ExchangeOutcome outcome, List<String> handedOut,
+                                       BiConsumer<AuditRecord, Redactor> audit) {
         List<String> secrets = new ArrayList<>(handedOut);
         if (outcome instanceof ExchangeOutcome.Issued issued) {
             secrets.addAll(issued.credential().secrets());
@@ -127,33 +131,12 @@ public final class CoreExchange {
         return ((ExchangeOutcome.Issued) outcome).credential();
     }
 
-    /** Without a policy: the named provider, and an audit record shaped as the core's {@link Exchange} makes them. */
+    /** Without a policy: the named provider, through the core's policy-less exchange (same call, same audit). */
     private EphemeralCredential direct(Claims claims, Supplier<String> ciToken, List<String> handedOut,
                                        ActionRuntime runtime, BiConsumer<AuditRecord, Redactor> audit) {
-        CredentialProvider provider = runtime.provider(plan.provider());
-        String scope = plan.scope().isEmpty() ? null : "scope " + new TreeSet<>(plan.scope().keySet());
-        AuditRecord asked = AuditRecord.of(Instant.now(), claims, AuditRecord.Outcome.ISSUED)
-                .withProvider(plan.provider(), scope, null);
-        EphemeralCredential credential;
-        try {
-            credential = provider.exchange(new ExchangeRequest(ciToken, claims, plan.parameters(), plan.scope(),
-                    plan.lifetime()));
-        } catch (ProviderException e) {
-            AuditRecord.Outcome outcome = switch (e.reason()) {
-                case ACCESS_DENIED, INVALID_TOKEN, INVALID_SCOPE -> AuditRecord.Outcome.DENIED;
-                default -> AuditRecord.Outcome.FAILED;
-            };
-            String code = e.providerCode() == null ? e.reason().name() : e.reason().name() + "/" + e.providerCode();
-            audit.accept(new AuditRecord(Instant.now(), asked.issuer(), asked.subject(), asked.claims(), null, null,
-                    List.of(), asked.provider(), asked.scope(), null, outcome, code, e.getMessage(), asked.tokenId()),
-                    Redactor.of(handedOut));
-            throw e;
-        }
-        List<String> secrets = new ArrayList<>(handedOut);
-        secrets.addAll(credential.secrets());
-        audit.accept(new AuditRecord(Instant.now(), asked.issuer(), asked.subject(), asked.claims(), null, null,
-                List.of(), asked.provider(), asked.scope(), credential.expiresAt(), AuditRecord.Outcome.ISSUED, null,
-                null, asked.tokenId()), Redactor.of(secrets));
-        return credential;
+        runtime.provider(plan.provider()); // an unknown provider is a bad input, said in the action's own words
+        ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
+                .direct(claims, ciToken, plan.provider(), plan.parameters(), plan.scope(), plan.lifetime());
+        return settle(outcome, handedOut, audit);
     }
 }

@@ -54,14 +54,31 @@ public final class Exchange {
             return new ExchangeOutcome.Denied(decision, base.withReason(decision.reason().name(), decision.summary()));
         }
         Profile granted = decision.profile().orElseThrow();
-        CredentialProvider provider = providers.get(granted.provider());
         Duration capped = lifetime == null || lifetime.compareTo(granted.maxLifetime()) > 0 ? granted.maxLifetime() : lifetime;
-        String scope = granted.scope().isEmpty() ? null : "scope " + new TreeSet<>(granted.scope().keySet());
-        AuditRecord asked = base.withProvider(granted.provider(), scope, null);
+        return call(decision, base, claims, "profile '" + granted.name() + "' names ", granted.provider(),
+                granted.parameters(), granted.scope(), capped, granted.owner(), ciToken);
+    }
+
+    /**
+     * An exchange without a trust policy, for a host whose own inputs name the provider and its parameters (the
+     * GitHub Action without {@code policy:}): the same provider call and the same audit record as {@link #run},
+     * with no decision ({@link ExchangeOutcome#decision()} is {@code null}) and never {@link ExchangeOutcome.Denied}.
+     */
+    public ExchangeOutcome direct(Claims claims, Supplier<String> ciToken, String provider, Map<String, Object> parameters,
+                                  Map<String, Object> scope, Duration lifetime) {
+        return call(null, base(claims, AuditRecord.Outcome.ISSUED), claims, "", provider, parameters, scope, lifetime, null, ciToken);
+    }
+
+    private ExchangeOutcome call(Decision decision, AuditRecord base, Claims claims, String whoNamed, String providerId,
+                                 Map<String, Object> parameters, Map<String, Object> scope, Duration lifetime,
+                                 String owner, Supplier<String> ciToken) {
+        CredentialProvider provider = providers.get(providerId);
+        String scopeSummary = scope.isEmpty() ? null : "scope " + new TreeSet<>(scope.keySet());
+        AuditRecord asked = base.withProvider(providerId, scopeSummary, null);
         if (provider == null) {
-            ProviderException unknown = new ProviderException(granted.provider(), ProviderException.Reason.INVALID_PARAMETERS,
-                    null, "profile '" + granted.name() + "' names provider '" + granted.provider() + "', which this "
-                    + "installation does not have; use one of " + new TreeSet<>(providers.keySet()));
+            ProviderException unknown = new ProviderException(providerId, ProviderException.Reason.INVALID_PARAMETERS,
+                    null, whoNamed + "provider '" + providerId + "', which this installation does not have; use one of "
+                    + new TreeSet<>(providers.keySet()));
             return new ExchangeOutcome.Failed(decision, unknown, failed(asked, unknown, Redactor.none()));
         }
         // Every token handed to the provider is masked in the failure it may quote back.
@@ -71,7 +88,7 @@ public final class Exchange {
             handedOut.add(token);
             return token;
         };
-        ExchangeRequest request = new ExchangeRequest(remembering, claims, granted.parameters(), granted.scope(), capped, granted.owner());
+        ExchangeRequest request = new ExchangeRequest(remembering, claims, parameters, scope, lifetime, owner);
         EphemeralCredential credential;
         try {
             credential = provider.exchange(request);
@@ -85,14 +102,17 @@ public final class Exchange {
     }
 
     private AuditRecord audit(Claims claims, Decision decision) {
-        AuditRecord.Outcome outcome = decision.allowed() ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.DENIED;
-        AuditRecord record = new AuditRecord(clock.instant(), claims.issuer(), claims.subject(),
-                AuditRecord.select(claims, auditClaims), decision.requestedProfile(), null, List.of(), null, null,
-                null, outcome, null, null, claims.jwtId().orElse(null));
+        AuditRecord record = base(claims, decision.allowed() ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.DENIED)
+                .withProfile(decision.requestedProfile(), null, List.of());
         return decision.profile()
                 .map(p -> record.withProfile(p.name(), p.owner(), p.tags().entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList()))
                 .orElse(record);
+    }
+
+    private AuditRecord base(Claims claims, AuditRecord.Outcome outcome) {
+        return new AuditRecord(clock.instant(), claims.issuer(), claims.subject(), AuditRecord.select(claims, auditClaims),
+                null, null, List.of(), null, null, null, outcome, null, null, claims.jwtId().orElse(null));
     }
 
     private AuditRecord failed(AuditRecord asked, ProviderException e, Redactor redactor) {

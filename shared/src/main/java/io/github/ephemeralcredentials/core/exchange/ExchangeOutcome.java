@@ -9,6 +9,7 @@ import java.util.Objects;
 /** What came of an {@link Exchange}: each outcome carries the policy decision and the audit record to write. */
 public sealed interface ExchangeOutcome {
 
+    /** The trust policy's decision; {@code null} for {@link Exchange#direct}, where no policy was in play. */
     Decision decision();
 
     AuditRecord audit();

@@ -172,4 +172,38 @@ class ExchangeTest {
         assertThat(outcome.audit().outcome()).isEqualTo(AuditRecord.Outcome.FAILED);
         assertThat(outcome.audit().reason()).isEqualTo("UNAVAILABLE");
     }
+
+    @Test
+    void withoutAPolicyTheNamedProviderIsCalledAndAuditedTheSameWay() {
+        ExchangeOutcome outcome = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "recording",
+                Map.of("target", "prod"), Map.of("permissions", "read"), Duration.ofMinutes(10));
+
+        assertThat(outcome).isInstanceOf(ExchangeOutcome.Issued.class);
+        assertThat(outcome.decision()).isNull();
+        assertThat(provider.requests.get(0).parameters()).containsEntry("target", "prod");
+        assertThat(provider.requests.get(0).lifetime()).isEqualTo(Duration.ofMinutes(10));
+        AuditRecord audit = outcome.audit();
+        assertThat(audit.outcome()).isEqualTo(AuditRecord.Outcome.ISSUED);
+        assertThat(audit.profile()).isNull();
+        assertThat(audit.provider()).isEqualTo("recording");
+        assertThat(audit.scope()).isEqualTo("scope [permissions]");
+        assertThat(audit.tokenId()).isEqualTo("token-id-1");
+        assertThat(audit.claims()).containsEntry("branch", "main");
+    }
+
+    @Test
+    void withoutAPolicyARefusalIsAuditedWithoutTheCiTokenAndAnUnknownProviderIsNamed() {
+        provider.failure = new ProviderException("recording", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
+                "refused token " + CI_TOKEN);
+        ExchangeOutcome refused = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "recording",
+                Map.of(), Map.of(), Duration.ofMinutes(10));
+        ExchangeOutcome unknown = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "nowhere",
+                Map.of(), Map.of(), Duration.ofMinutes(10));
+
+        assertThat(refused.audit().outcome()).isEqualTo(AuditRecord.Outcome.DENIED);
+        assertThat(refused.audit().reason()).isEqualTo("ACCESS_DENIED/AccessDenied");
+        assertThat(refused.audit().detail()).doesNotContain(CI_TOKEN);
+        assertThat(((ExchangeOutcome.Failed) unknown).failure().getMessage())
+                .startsWith("provider 'nowhere', which this installation does not have").contains("[recording]");
+    }
 }
