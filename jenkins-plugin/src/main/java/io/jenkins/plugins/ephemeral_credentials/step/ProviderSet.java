@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import jenkins.model.Jenkins;
+import okhttp3.OkHttpClient;
 
 /** The shared core's providers, wired for one profile on this controller. */
 final class ProviderSet {
@@ -50,8 +51,20 @@ final class ProviderSet {
      */
     static Map<String, CredentialProvider> forProfile(String profile) {
         Function<String, String> secrets = name -> secret(profile, name);
-        return Providers.standard(HttpClients.create(httpSettings()), Retries.DEFAULT, secrets, fileDirectory(),
-                Clock.systemUTC());
+        return Providers.standard(http(), Retries.DEFAULT, secrets, fileDirectory(), Clock.systemUTC());
+    }
+
+    private static HttpSettings clientSettings;
+    private static OkHttpClient client;
+
+    /** One client while Jenkins' proxy settings stay the same: each client owns a connection pool and threads. */
+    private static synchronized OkHttpClient http() {
+        HttpSettings settings = httpSettings();
+        if (!settings.equals(clientSettings)) {
+            client = HttpClients.create(settings);
+            clientSettings = settings;
+        }
+        return client;
     }
 
     /** Jenkins' own proxy (Manage Jenkins › System), read at each exchange so a change applies without a restart. */
