@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.action;
 import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.Retries;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -14,7 +15,9 @@ public record ActionRuntime(OkHttpClient http, Retries retries, Map<String, Cred
     public ActionRuntime {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(retries, "retries");
-        providers = Map.copyOf(providers);
+        // Kept, not copied: copying iterates the entries, which builds all seven providers (Providers.standard
+        // builds each on first use), and that was a fifth of the container's start-up.
+        providers = Collections.unmodifiableMap(providers);
     }
 
     public CredentialProvider provider(String id) {
