@@ -1,11 +1,8 @@
 package io.github.ephemeralcredentials.action;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.ephemeralcredentials.core.credential.Revocation;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +22,6 @@ public record ActionState(String provider, Instant expiresAt, boolean revoke, Li
     /** The state's name; the post step reads it from {@code STATE_ephemeral_credentials}. */
     public static final String NAME = "ephemeral_credentials";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public ActionState {
         java.util.Objects.requireNonNull(provider, "provider");
         java.util.Objects.requireNonNull(expiresAt, "expiresAt");
@@ -36,74 +31,82 @@ public record ActionState(String provider, Instant expiresAt, boolean revoke, Li
     }
 
     /**
-     * The state as JSON, written through Jackson's tree model: no bean introspection, which on the once-per-job cold
-     * JVM costs more than the rest of the serialisation.
+     * The state as JSON, through Nimbus's JSON utilities: the step has already loaded them to read the token's
+     * claims, and a cold container that loads one JSON library instead of two starts measurably sooner.
      */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 1);
         root.put("provider", provider);
         root.put("expiresAt", expiresAt.toString());
         root.put("revoke", revoke);
-        ArrayNode revs = root.putArray("revocations");
+        List<Map<String, Object>> revs = new ArrayList<>();
         for (Revocation r : revocations) {
-            ObjectNode node = revs.addObject();
+            Map<String, Object> node = new LinkedHashMap<>();
             node.put("provider", r.provider());
             node.put("kind", r.kind());
-            ObjectNode parameters = node.putObject("parameters");
-            r.parameters().forEach(parameters::put);
+            node.put("parameters", new LinkedHashMap<>(r.parameters()));
+            revs.add(node);
         }
-        files.forEach(root.putArray("files")::add);
-        exportedEnv.forEach(root.putArray("exportedEnv")::add);
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize the action state", e);
-        }
+        root.put("revocations", revs);
+        root.put("files", files);
+        root.put("exportedEnv", exportedEnv);
+        return JSONObjectUtils.toJSONString(root);
     }
 
     public static ActionState fromJson(String json) {
         try {
-            JsonNode root = JSON.readTree(json);
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("not an object");
-            }
-            int version = root.path("version").asInt(-1);
-            if (version != 1) {
+            Map<String, Object> root = JSONObjectUtils.parse(json);
+            Object version = root.get("version");
+            if (!(version instanceof Number n) || n.intValue() != 1) {
                 throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the saved state has version "
-                        + version + "; the main and post steps must run the same action version");
+                        + (version instanceof Number n ? n : -1) + "; the main and post steps must run the same "
+                        + "action version");
             }
             List<Revocation> revocations = new ArrayList<>();
-            for (JsonNode r : root.path("revocations")) {
+            for (Object item : list(root, "revocations")) {
+                if (!(item instanceof Map<?, ?> r)) {
+                    throw new ParseException("revocation is not an object", 0);
+                }
                 Map<String, String> parameters = new LinkedHashMap<>();
-                r.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+                if (r.get("parameters") instanceof Map<?, ?> p) {
+                    p.forEach((k, v) -> parameters.put(String.valueOf(k), String.valueOf(v)));
+                }
                 revocations.add(new Revocation(text(r, "provider"), text(r, "kind"), parameters));
             }
             return new ActionState(text(root, "provider"), Instant.parse(text(root, "expiresAt")),
-                    root.path("revoke").asBoolean(false), revocations, strings(root.path("files")),
-                    strings(root.path("exportedEnv")));
-        } catch (JsonProcessingException | java.time.format.DateTimeParseException | IllegalArgumentException
-                 | NullPointerException e) {
+                    Boolean.TRUE.equals(root.get("revoke")), revocations, strings(list(root, "files")),
+                    strings(list(root, "exportedEnv")));
+        } catch (ParseException | java.time.format.DateTimeParseException | IllegalArgumentException e) {
             // Never quote the state: it holds secrets.
             throw new ActionException(ActionException.Reason.NOT_IN_RUNNER, "the state saved by the main step ("
                     + "STATE_" + NAME + ") is not readable JSON"
-                    + (e instanceof JsonProcessingException j && j.getLocation() != null
-                            ? " (column " + j.getLocation().getColumnNr() + ")" : "")
+                    + (e instanceof ParseException p && p.getErrorOffset() > 0 ? " (offset " + p.getErrorOffset() + ")" : "")
                     + "; nothing was revoked — the credentials expire on their own");
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException("missing " + field);
+    private static String text(Map<?, ?> node, String field) throws ParseException {
+        if (node.get(field) instanceof String value) {
+            return value;
         }
-        return value.asText();
+        throw new ParseException("missing " + field, 0);
     }
 
-    private static List<String> strings(JsonNode array) {
+    private static List<?> list(Map<?, ?> node, String field) throws ParseException {
+        Object value = node.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        throw new ParseException(field + " is not an array", 0);
+    }
+
+    private static List<String> strings(List<?> array) {
         List<String> out = new ArrayList<>();
-        array.forEach(item -> out.add(item.asText()));
+        array.forEach(item -> out.add(String.valueOf(item)));
         return out;
     }
 

@@ -1,12 +1,12 @@
 package io.github.ephemeralcredentials.action;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.io.IOException;
+import java.text.ParseException;
 import java.util.Map;
 import java.time.Instant;
 import java.util.Objects;
@@ -32,7 +32,6 @@ public final class IdTokenClient {
 
     static final String SOURCE = "GitHub Actions OIDC token endpoint";
     private static final long MAX_BODY = 64 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpUrl endpoint;
     private final String requestToken;
@@ -139,18 +138,19 @@ public final class IdTokenClient {
         }
     }
 
+    /** Through Nimbus's JSON utilities, which the step loads anyway for the token's claims (see ActionState). */
     private static String value(String body) {
-        JsonNode value;
+        Object value;
         try {
-            value = JSON.readTree(body).path("value");
-        } catch (IOException e) {
+            value = JSONObjectUtils.parse(body).get("value");
+        } catch (ParseException e) {
             value = null;
         }
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+        if (!(value instanceof String text) || text.isBlank()) {
             throw new ProviderException(SOURCE, ProviderException.Reason.UNEXPECTED_RESPONSE, null,
                     "the runner's answer to the OIDC token request has no `value` field; re-run the job");
         }
-        return value.asText();
+        return text;
     }
 
     private static ProviderException unavailable(String what, Throwable cause) {

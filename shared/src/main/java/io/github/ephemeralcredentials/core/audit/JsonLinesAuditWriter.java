@@ -1,18 +1,18 @@
 package io.github.ephemeralcredentials.core.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public final class JsonLinesAuditWriter implements Closeable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final OutputStream out;
     private final boolean owned;
@@ -64,44 +64,51 @@ public final class JsonLinesAuditWriter implements Closeable {
         }
     }
 
-    /** The record as one line of JSON, without redaction (callers redact first). */
+    /**
+     * The record as one line of JSON, without redaction (callers redact first). Written with Jackson's streaming
+     * generator: jackson-core alone, so a one-shot host (the action's cold container) does not load databind for
+     * one line.
+     */
     static String toJson(AuditRecord r) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("timestamp", r.timestamp().toString());
-        put(node, "issuer", r.issuer());
-        put(node, "subject", r.subject());
-        if (!r.claims().isEmpty()) {
-            ObjectNode claims = node.putObject("claims");
-            r.claims().forEach(claims::put);
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField("timestamp", r.timestamp().toString());
+            put(json, "issuer", r.issuer());
+            put(json, "subject", r.subject());
+            if (!r.claims().isEmpty()) {
+                json.writeObjectFieldStart("claims");
+                for (Map.Entry<String, String> claim : r.claims().entrySet()) {
+                    json.writeStringField(claim.getKey(), claim.getValue());
+                }
+                json.writeEndObject();
+            }
+            put(json, "profile", r.profile());
+            put(json, "owner", r.owner());
+            if (!r.tags().isEmpty()) {
+                json.writeArrayFieldStart("tags");
+                for (String tag : r.tags()) {
+                    json.writeString(tag);
+                }
+                json.writeEndArray();
+            }
+            put(json, "provider", r.provider());
+            put(json, "scope", r.scope());
+            put(json, "expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString());
+            json.writeStringField("outcome", r.outcome().name());
+            put(json, "reason", r.reason());
+            put(json, "detail", r.detail());
+            put(json, "tokenId", r.tokenId());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit record could not be rendered as JSON", e);
         }
-        put(node, "profile", r.profile());
-        put(node, "owner", r.owner());
-        if (!r.tags().isEmpty()) {
-            r.tags().forEach(node.putArray("tags")::add);
-        }
-        put(node, "provider", r.provider());
-        put(node, "scope", r.scope());
-        put(node, "expiresAt", r.expiresAt());
-        node.put("outcome", r.outcome().name());
-        put(node, "reason", r.reason());
-        put(node, "detail", r.detail());
-        put(node, "tokenId", r.tokenId());
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit record could not be rendered as JSON", e);
-        }
+        return text.toString();
     }
 
-    private static void put(ObjectNode node, String name, String value) {
+    private static void put(JsonGenerator json, String name, String value) throws IOException {
         if (value != null) {
-            node.put(name, value);
-        }
-    }
-
-    private static void put(ObjectNode node, String name, Instant value) {
-        if (value != null) {
-            node.put(name, value.toString());
+            json.writeStringField(name, value);
         }
     }
 

@@ -16,7 +16,13 @@ import java.util.TreeMap;
  */
 public record Claims(Map<String, Object> values) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson, loaded the first time a claim is rendered or parsed as JSON: the GitHub Action's cold container reads
+     * string claims only and would otherwise load Jackson's ~450 classes for nothing.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public Claims {
         values = Collections.unmodifiableMap(new TreeMap<>(deepCopy(values)));
@@ -29,7 +35,7 @@ public record Claims(Map<String, Object> values) {
     /** Parses a JSON object of claims (for {@code policy explain --claims} and tests). */
     public static Claims fromJson(String json) {
         try {
-            Map<String, Object> map = JSON.readValue(json, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+            Map<String, Object> map = Json.MAPPER.readValue(json, Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
             return new Claims(map);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("claims are not a JSON object: " + e.getOriginalMessage()
@@ -58,7 +64,7 @@ public record Claims(Map<String, Object> values) {
             return Optional.of(s);
         }
         try {
-            return Optional.of(JSON.writeValueAsString(value));
+            return Optional.of(Json.MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("claim '" + name + "' cannot be rendered as JSON", e);
         }
@@ -111,7 +117,7 @@ public record Claims(Map<String, Object> values) {
     /** Compact JSON of all claims (claims are not secrets; the token that carried them is). */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(values);
+            return Json.MAPPER.writeValueAsString(values);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("claims cannot be rendered as JSON", e);
         }

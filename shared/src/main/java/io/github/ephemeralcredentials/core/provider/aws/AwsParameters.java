@@ -55,7 +55,10 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
     static final int MAX_POLICY_ARNS = 10;
     static final int MAX_WEB_IDENTITY_POLICY = 2048;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson, loaded only for a session policy: the common exchange without one never needs it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final Pattern ROLE_ARN = Pattern.compile(
             "arn:aws(-[a-z]+)*:iam::([0-9]{12}|(?![0-9]+:)[A-Za-z0-9_-]{0,64}):role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     private static final Pattern POLICY_ARN = Pattern.compile(
@@ -180,14 +183,14 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         String text;
         if (value instanceof Map<?, ?> map) {
             try {
-                text = JSON.writeValueAsString(map);
+                text = Json.MAPPER.writeValueAsString(map);
             } catch (JsonProcessingException e) {
                 throw invalidScope("scope 'session-policy' cannot be written as JSON: " + e.getOriginalMessage());
             }
         } else if (value instanceof String s) {
             try {
                 // Minified: AWS counts the characters sent, and whitespace counts.
-                text = JSON.writeValueAsString(JSON.readTree(s));
+                text = Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(s));
             } catch (JsonProcessingException e) {
                 throw invalidScope("scope 'session-policy' is not valid JSON (line " + e.getLocation().getLineNr()
                         + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
