@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # The GitHub Action's container (action.yml `runs.image`). It lives at the repository root because the runner builds
 # an action's image with the Dockerfile's own directory as the build context, and the build needs the sources.
-# Three stages: build the jar, trim a JRE to the modules it uses, then a small runtime with an AppCDS archive made
-# by a training run, so the once-per-job JVM start stays close to a bare `java -version`.
+# Three stages: build the jar, trim a Java 25 runtime to the modules it uses, then a small image with an AOT cache
+# (JEP 483/514: the AppCDS archive's successor, classes loaded and linked ahead of time) made by a training run, so
+# the once-per-job JVM start stays close to a bare `java -version`. The jar targets Java 17; the image runs it on 25.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -18,16 +19,11 @@ COPY cli/src cli/src
 RUN mvn -B -q -pl cli -am -DskipTests package \
  && cp cli/target/ephemeral-credentials.jar /ephemeral-credentials.jar
 
-# musl JDK, so the trimmed JRE runs on Alpine.
-FROM eclipse-temurin:17-jdk-alpine AS jre
+# musl JDK, so the trimmed runtime runs on Alpine. The same script makes the runtime the cold-start bench measures.
+FROM eclipse-temurin:25-jdk-alpine AS jre
 COPY --from=build /ephemeral-credentials.jar /app/ephemeral-credentials.jar
-# jdeps finds the statically used modules; jdk.crypto.ec (ECDHE for TLS, ES256 tokens) and jdk.crypto.cryptoki are
-# reached through security providers only, and jdk.unsupported through reflection, so they are named explicitly.
-RUN modules=$(jdeps --ignore-missing-deps --multi-release 17 -q --print-module-deps /app/ephemeral-credentials.jar) \
- && echo "modules: $modules" \
- && jlink --add-modules "$modules,jdk.crypto.ec,jdk.unsupported" \
-      --strip-debug --no-man-pages --no-header-files --compress=1 --output /opt/jre \
- && /opt/jre/bin/java -Xshare:dump -version
+COPY github-action/docker/jlink-runtime /usr/local/bin/jlink-runtime
+RUN jlink-runtime /app/ephemeral-credentials.jar /opt/jre
 
 FROM alpine:3.20
 # No USER instruction: GitHub runs container actions as the image's default user (root) so they can write to the
@@ -35,9 +31,9 @@ FROM alpine:3.20
 COPY --from=jre /opt/jre /opt/jre
 COPY --from=jre /app/ephemeral-credentials.jar /app/ephemeral-credentials.jar
 COPY github-action/docker/run github-action/docker/post github-action/docker/train github-action/docker/jvm.options /app/
-# The AppCDS archive: classes the main step loads, recorded at exit of a training run of the main step against a
-# loopback endpoint (the run ends with a provider error, after loading the whole path). Same JVM, same jar path
-# as at run time, or the JVM ignores the archive.
+# The AOT cache: what the main step loads and links, recorded by a training run of the main step against a
+# loopback endpoint (the run ends with a provider error, after loading the whole path). Same JVM, same jar path and
+# flags as at run time, or the JVM ignores the cache.
 RUN chmod 0755 /app/run /app/post /app/train && /app/train && rm /app/train
 ENTRYPOINT ["/app/run"]
 CMD ["--help"]

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Cold-start benchmark of the GitHub Action's main step (a benchmark, not a test; see docs/github-action.md).
 #
-#   github-action/bench/cold-start.sh [RUNS]      (default 10; needs Ceph RadosGW: apt-get install -y
-#                                                  --no-install-recommends ceph-mon ceph-osd radosgw ceph-common)
+#   github-action/bench/cold-start.sh [RUNS]      (default 10)
 #
-# Builds the jar, starts a local STS (Ceph RadosGW) and the runner emulation, makes an AppCDS archive with a training
-# run (-XX:ArchiveClassesAtExit), then runs the packaged jar's `action main` RUNS times exactly as the container's
-# entrypoint does (github-action/docker/jvm.options) and a bare `java -Xshare:auto -version` RUNS times, and prints
-# the median wall times, their ratio (target <= 4) and the peak resident memory (target < 60 MiB).
+# Needs: a JDK 25 (BENCH_JDK, else the newest /usr/lib/jvm/*25*: the image's runtime is Java 25), Ceph RadosGW as the
+# local STS (apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common), busybox (the image's
+# training script serves its stand-in with busybox httpd) and /usr/bin/time (apt-get install -y busybox time).
+#
+# Builds what the image holds, with the image's own scripts: the jar, the trimmed runtime (docker/jlink-runtime) and
+# the AOT cache (docker/train). Then runs the main step RUNS times as the entrypoint does (docker/jvm.options, the
+# cache), end to end against Ceph's STS and the runner emulation, and bare `java -Xshare:auto -version` runs, and
+# prints the median wall times, their ratios (target <= 4), the peak resident memory (target < 60 MiB) and the sizes
+# that make up the image (target < 100 MB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10}
+jdk=${BENCH_JDK:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | sort -V | tail -1)}
+[ -x "$jdk/bin/jlink" ] || { echo "needs a JDK 25: set BENCH_JDK (the image's runtime is Java 25)" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get install -y time" >&2; exit 1; }
+command -v busybox >/dev/null || { echo "needs busybox (the training stand-in): apt-get install -y busybox" >&2; exit 1; }
 ./mvnw -B -q -pl cli -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
+out=github-action/target/cold-start
+rm -rf "$out" && mkdir -p "$out/app"
+cp cli/target/ephemeral-credentials.jar github-action/docker/jvm.options "$out/app/"
+JAVA_HOME=$jdk github-action/docker/jlink-runtime "$out/app/ephemeral-credentials.jar" "$out/jre"
+JAVA=$PWD/$out/jre/bin/java APP=$PWD/$out/app TRAIN_PORT=18089 github-action/docker/train
 exec java -cp "cli/target/test-classes:$(cat cli/target/bench.classpath)" \
-  io.github.ephemeralcredentials.cli.ColdStartBench \
-  cli/target/ephemeral-credentials.jar github-action/docker/jvm.options "$runs"
+  io.github.ephemeralcredentials.cli.ColdStartBench "$out" "$runs" "$jdk/bin/java" "$(command -v java)"

@@ -18,17 +18,20 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
- * The cold-start benchmark behind {@code github-action/bench/cold-start.sh} (a benchmark, not a test): the packaged
- * jar's main step, run as the container runs it (the entrypoint's {@code jvm.options}, an AppCDS archive made by a
- * training run with {@code -XX:ArchiveClassesAtExit}), end to end against a local STS (Ceph RadosGW) and the runner
- * emulation, N times; against N runs of a bare {@code java -Xshare:auto -version}. Prints the median wall times, their
- * ratio and the peak resident memory ({@code /usr/bin/time -v}).
+ * The cold-start benchmark behind {@code github-action/bench/cold-start.sh} (a benchmark, not a test): the main step
+ * as the container runs it — the trimmed runtime, the AOT cache and the flags the image's scripts made and use — end
+ * to end against a local STS (Ceph RadosGW) and the runner emulation, N times; against N runs of a bare
+ * {@code java -Xshare:auto -version} of each JDK named. Prints the median wall times, their ratios, the peak resident
+ * memory ({@code /usr/bin/time -v}) and the sizes that make up the image.
  *
- * <p>Arguments: the jar, the jvm.options file, the number of runs.
+ * <p>Arguments: the directory holding {@code jre/} and {@code app/} (jar, jvm.options, app.aot), the number of runs,
+ * then the {@code java} launchers to compare with (the JDK the runtime was linked from first).
  */
 public final class ColdStartBench {
 
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    /** alpine:3.20, the image's base, as {@code docker image ls} reports it. */
+    private static final double ALPINE_MB = 7.8;
 
     private record Run(long nanos, long rssKib) {
     }
@@ -37,12 +40,12 @@ public final class ColdStartBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(args[0]).toAbsolutePath();
-        Path options = Path.of(args[1]).toAbsolutePath();
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path image = Path.of(args[0]).toAbsolutePath();
+        int runs = Integer.parseInt(args[1]);
+        List<String> baselines = List.of(args).subList(2, args.length);
+        Path app = image.resolve("app");
+        String java = image.resolve("jre/bin/java").toString();
         Path work = Files.createTempDirectory("cold-start-bench");
-        Path archive = work.resolve("app.jsa");
 
         try (CephRgwPeer.Node ceph = CephRgwPeer.Node.start(); RunnerEmulation runner = new RunnerEmulation(work)) {
             runner.mintWith(audience -> ceph.issuer().mint(runner.subject(), List.of(audience), Duration.ofMinutes(5),
@@ -51,54 +54,68 @@ public final class ColdStartBench {
             Map<String, String> inputs = Map.of("role-to-assume", role, "aws-sts-endpoint", ceph.endpoint(),
                     "audience", CephRgwPeer.Node.AUDIENCE);
 
-            List<String> step = new ArrayList<>(List.of(java, "@" + options));
-            List<String> training = new ArrayList<>(step);
-            training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                    "-jar", jar.toString(), "action", "main"));
-            Run trained = run(training, runner.environment(inputs, true), work);
-            System.out.printf("training run (AppCDS archive %s, %d KiB): %d ms%n", archive,
-                    Files.size(archive) / 1024, trained.nanos() / 1_000_000);
-
-            List<String> measured = new ArrayList<>(step);
-            measured.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
+            // github-action/docker/run's command line, with the image's paths swapped for the bench's.
+            List<String> step = new ArrayList<>(List.of(java, "-XX:AOTCache=" + app.resolve("app.aot"),
+                    "@" + app.resolve("jvm.options")));
             String extra = System.getenv("BENCH_JVM_ARGS");
             if (extra != null && !extra.isBlank()) {
-                measured.addAll(List.of(extra.trim().split("\\s+")));
+                step.addAll(List.of(extra.trim().split("\\s+")));
             }
-            measured.addAll(List.of("-jar", jar.toString(),
-                    "action", "main"));
+            step.addAll(List.of("-jar", app.resolve("ephemeral-credentials.jar").toString(), "action", "main"));
+
             // The same step against a stub STS that answers at once: the difference is the peer's own time (Ceph
-            // fetches the issuer's JWKS on every call), so what is left is ours. The three series are interleaved,
-            // one run of each per round, so a shared machine's load changes weigh on all of them alike.
+            // fetches the issuer's JWKS on every call), so what is left is ours. The series are interleaved, one run
+            // of each per round, so a shared machine's load changes weigh on all of them alike.
             List<Run> ours = new ArrayList<>();
             List<Run> stubbed = new ArrayList<>();
-            List<Run> bare = new ArrayList<>();
+            Map<String, List<Run>> bare = new java.util.LinkedHashMap<>();
+            baselines.forEach(b -> bare.put(b, new ArrayList<>()));
             try (MockWebServer stub = stubSts()) {
                 Map<String, String> stubInputs = Map.of("role-to-assume", "arn:aws:iam::123456789012:role/bench",
                         "aws-sts-endpoint", stub.url("/").toString(), "audience", CephRgwPeer.Node.AUDIENCE);
                 for (int i = 0; i < runs; i++) {
                     runner.newStep();
-                    ours.add(run(measured, runner.environment(inputs, true), work));
+                    ours.add(run(step, runner.environment(inputs, true), work));
                     runner.newStep();
-                    stubbed.add(run(measured, runner.environment(stubInputs, true), work));
-                    bare.add(run(List.of(java, "-Xshare:auto", "-version"), Map.of(), work));
+                    stubbed.add(run(step, runner.environment(stubInputs, true), work));
+                    for (String b : baselines) {
+                        bare.get(b).add(run(List.of(b, "-Xshare:auto", "-version"), Map.of(), work));
+                    }
                 }
             }
 
-            long oursMedian = median(ours.stream().map(Run::nanos).toList());
-            long bareMedian = median(bare.stream().map(Run::nanos).toList());
-            long rss = ours.stream().mapToLong(Run::rssKib).max().orElse(0);
-            long rssMedian = median(ours.stream().map(Run::rssKib).toList());
+            long oursMedian = median(ours);
+            long stubMedian = median(stubbed);
             System.out.printf("main step, end to end against Ceph STS: median %d ms over %d runs%n",
                     oursMedian / 1_000_000, runs);
-            long stubMedian = median(stubbed.stream().map(Run::nanos).toList());
-            System.out.printf("main step, end to end against a stub STS: median %d ms over %d runs (ratio %.2f)%n",
-                    stubMedian / 1_000_000, runs, (double) stubMedian / median(bareTimes(bare)));
-            System.out.printf("bare java -Xshare:auto -version:        median %d ms over %d runs%n",
-                    bareMedian / 1_000_000, runs);
-            System.out.printf("RATIO main-step / bare-jvm = %.2f (target <= 4)%n", (double) oursMedian / bareMedian);
+            System.out.printf("main step, end to end against a stub STS: median %d ms over %d runs%n",
+                    stubMedian / 1_000_000, runs);
+            boolean first = true;
+            for (Map.Entry<String, List<Run>> b : bare.entrySet()) {
+                long bareMedian = median(b.getValue());
+                System.out.printf("bare %s -Xshare:auto -version: median %d ms over %d runs%n", b.getKey(),
+                        bareMedian / 1_000_000, runs);
+                System.out.printf("%s main-step / bare (%s) = %.2f against Ceph, %.2f against the stub%s%n",
+                        first ? "RATIO" : "ratio", b.getKey(), (double) oursMedian / bareMedian,
+                        (double) stubMedian / bareMedian, first ? " (target <= 4)" : "");
+                first = false;
+            }
+            long rss = ours.stream().mapToLong(Run::rssKib).max().orElse(0);
+            long rssMedian = median(ours.stream().map(r -> new Run(r.rssKib(), 0)).toList());
             System.out.printf("PEAK RSS main step: max %.1f MiB, median %.1f MiB (target < 60 MiB)%n",
                     rss / 1024.0, rssMedian / 1024.0);
+            double jre = megabytes(image.resolve("jre"));
+            double jar = megabytes(app.resolve("ephemeral-credentials.jar"));
+            double cache = megabytes(app.resolve("app.aot"));
+            System.out.printf("IMAGE about %.1f MB = alpine %.1f + runtime %.1f + jar %.1f + AOT cache %.1f "
+                    + "(target < 100 MB)%n", ALPINE_MB + jre + jar + cache, ALPINE_MB, jre, jar, cache);
+        }
+    }
+
+    private static double megabytes(Path path) throws java.io.IOException {
+        try (var files = Files.walk(path)) {
+            long bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return bytes / 1_000_000.0;
         }
     }
 
@@ -127,10 +144,6 @@ public final class ColdStartBench {
             out.delete();
             err.delete();
         }
-    }
-
-    private static List<Long> bareTimes(List<Run> bare) {
-        return bare.stream().map(Run::nanos).toList();
     }
 
     /**
@@ -167,8 +180,8 @@ public final class ColdStartBench {
         return stub;
     }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
+    private static long median(List<Run> runs) {
+        List<Long> sorted = runs.stream().map(Run::nanos).sorted().toList();
         return sorted.get(sorted.size() / 2);
     }
 }
