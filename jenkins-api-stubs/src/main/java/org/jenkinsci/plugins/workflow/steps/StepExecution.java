@@ -14,4 +14,7 @@ public abstract class StepExecution implements Serializable {
     }
 
     public abstract boolean start() throws Exception;
+
+    public void onResume() {
+    }
 }
