@@ -17,4 +17,8 @@ public abstract class StepExecution implements Serializable {
 
     public void onResume() {
     }
+
+    public boolean blocksRestart() {
+        return false;
+    }
 }

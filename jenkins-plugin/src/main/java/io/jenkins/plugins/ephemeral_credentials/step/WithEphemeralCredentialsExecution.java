@@ -269,10 +269,35 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
      */
     @Override
     public void onResume() {
-        // Fails the step if the restart interrupted the exchange itself (the background part of start()).
+        // Persisted state: true if the controller went down while start()'s background part was running.
+        boolean interruptedWhileStarting = blocksRestart();
+        // Then this fails the step, and the block never runs: nothing to refresh, only a file to take back.
         super.onResume();
-        if (tokenFileName != null && !ended) {
+        if (tokenFileName == null || ended) {
+            return;
+        }
+        if (interruptedWhileStarting) {
+            deleteTokenFileAfterFailedStart();
+        } else {
             refreshTokenFile(true);
+        }
+    }
+
+    private void deleteTokenFileAfterFailedStart() {
+        synchronized (this) {
+            ended = true;
+        }
+        try {
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace != null) {
+                WorkspaceList.tempDir(workspace).child(tokenFileName).delete();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): could not delete the token file {1} "
+                    + "of a step the restart interrupted; delete it by hand: {2}",
+                    new Object[] {profile, tokenFileName, TOKEN_SHAPED.redact(String.valueOf(e))});
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
