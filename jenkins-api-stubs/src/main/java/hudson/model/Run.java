@@ -25,6 +25,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("compile-only stub");
     }
 
+    public boolean isBuilding() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     public String getExternalizableId() {
         throw new UnsupportedOperationException("compile-only stub");
     }

@@ -17,6 +17,16 @@ public abstract class GeneralNonBlockingStepExecution extends StepExecution {
         throw new UnsupportedOperationException("compile-only stub");
     }
 
+    @Override
+    public void onResume() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    @Override
+    public boolean blocksRestart() {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     protected abstract class TailCall extends BodyExecutionCallback {
         private static final long serialVersionUID = 1L;
 

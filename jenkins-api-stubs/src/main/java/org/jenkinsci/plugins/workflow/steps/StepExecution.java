@@ -14,4 +14,11 @@ public abstract class StepExecution implements Serializable {
     }
 
     public abstract boolean start() throws Exception;
+
+    public void onResume() {
+    }
+
+    public boolean blocksRestart() {
+        return false;
+    }
 }

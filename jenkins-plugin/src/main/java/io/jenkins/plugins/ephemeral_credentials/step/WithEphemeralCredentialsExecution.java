@@ -14,6 +14,7 @@ import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
 import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
 import io.github.ephemeralcredentials.core.oidc.BuildToken;
+import io.github.ephemeralcredentials.core.oidc.TokenFileRefresh;
 import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.Profile;
@@ -36,7 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
@@ -51,6 +53,11 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExecution {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOGGER = Logger.getLogger(WithEphemeralCredentialsExecution.class.getName());
+
+    /** For messages about the token file: whatever went wrong, no token reaches the controller log. */
+    private static final Redactor TOKEN_SHAPED = Redactor.none().andSignedJwts();
 
     static final String TOKEN_FILE_VARIABLE = "EPHEMERAL_CREDENTIALS_TOKEN_FILE";
 
@@ -69,6 +76,16 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     private final List<String> agentFiles = new ArrayList<>();
     /** Secrets to mask in cleanup messages too. */
     private final List<Secret> secrets = new ArrayList<>();
+
+    /*
+     * Token-file mode: what it takes to mint the file's next token, persisted with the step so a restarted controller
+     * refreshes it again. None of it is secret: the file's name under @tmp, and the lifetime (with the run, profile
+     * and audience, the token is minted anew from them; the token itself is never kept).
+     */
+    private String tokenFileName;
+    private long tokenLifetimeSeconds;
+    /** Set, under this execution's lock, once the block has ended: no token file is written after that. */
+    private volatile boolean ended;
 
     private transient volatile ScheduledFuture<?> refresher;
 
@@ -172,6 +189,8 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         expiresAt = token.claims().expiresAt().orElse(null);
         FilePath file = tempDir().createTempFile("oidc-token", ".jwt");
         agentFiles.add(file.getName());
+        tokenFileName = file.getName();
+        tokenLifetimeSeconds = lifetime.toSeconds();
         file.chmod(0600);
         file.write(token.token(), StandardCharsets.UTF_8.name());
         AuditTrail.write(new AuditRecord(record.timestamp(), issuer, subject, record.claims(), profile,
@@ -190,7 +209,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
                 environment.put("AWS_REGION", region.toString());
             }
         }
-        scheduleTokenRefresh(run, file, lifetime);
+        refreshTokenFile(false);
         try {
             startBody(environment, Set.of());
         } catch (Exception | Error e) {
@@ -200,21 +219,86 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     }
 
     /**
-     * Rewrites the token file with a fresh token at half its lifetime, so SDKs that re-read it keep working in builds
-     * longer than one token. After a controller restart the file is no longer refreshed; its last token expires.
+     * Rewrites the token file with a fresh token every half token lifetime, so SDKs that re-read it keep working in
+     * builds longer than one token. The schedule lives in this controller's memory only; {@link #onResume} starts it
+     * again after a restart, from the execution's persisted (non-secret) state.
      */
-    private void scheduleTokenRefresh(Run<?, ?> run, FilePath file, Duration lifetime) {
-        long every = Math.max(30, lifetime.toSeconds() / 2);
-        refresher = Timer.get().scheduleAtFixedRate(() -> {
-            try {
-                String fresh = Issuer.get().mint(run, audience, lifetime).token();
-                file.write(fresh, StandardCharsets.UTF_8.name());
-            } catch (IOException | RuntimeException e) {
-                // The SDK keeps the previous token until it expires; the next attempt may succeed.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    private void refreshTokenFile(boolean immediately) {
+        refresher = new TokenFileRefresh(Duration.ofSeconds(tokenLifetimeSeconds)).start(Timer.get(), immediately,
+                this::writeFreshToken, e -> LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): "
+                        + "could not refresh the token file {1}; the build keeps the previous token until it expires: "
+                        + "{2}", new Object[] {profile, tokenFileName, TOKEN_SHAPED.redact(String.valueOf(e))}));
+    }
+
+    /**
+     * One refresh, from a {@link Timer} thread. The run and workspace are looked up each time rather than kept: after
+     * an agent reconnects (or the controller restarts) the workspace is another {@link FilePath} object on another
+     * channel.
+     *
+     * @return false once the block or the build is over
+     */
+    private boolean writeFreshToken() throws IOException, InterruptedException {
+        if (ended) {
+            return false;
+        }
+        StepContext context = getContext();
+        Run<?, ?> run = context.get(Run.class);
+        if (run == null || !run.isBuilding()) {
+            return false;
+        }
+        FilePath workspace = context.get(FilePath.class);
+        FilePath tmp = workspace == null ? null : WorkspaceList.tempDir(workspace);
+        if (tmp == null) {
+            throw new IOException("the workspace of " + run.getExternalizableId() + " is not available now");
+        }
+        String fresh = Issuer.get().mint(run, audience, Duration.ofSeconds(tokenLifetimeSeconds)).token();
+        synchronized (this) {
+            if (ended) {
+                // Cleanup deleted the file meanwhile: writing now would leave a token behind.
+                return false;
             }
-        }, every, every, TimeUnit.SECONDS);
+            tmp.child(tokenFileName).write(fresh, StandardCharsets.UTF_8.name());
+        }
+        return true;
+    }
+
+    /**
+     * After a controller restart, the token file's schedule is gone and its last token may have expired: start it
+     * again and rewrite the file at once. Pipeline calls this off the CPS VM thread, enclosing blocks (the
+     * {@code node} owning the workspace) first.
+     */
+    @Override
+    public void onResume() {
+        // Persisted state: true if the controller went down while start()'s background part was running.
+        boolean interruptedWhileStarting = blocksRestart();
+        // Then this fails the step, and the block never runs: nothing to refresh, only a file to take back.
+        super.onResume();
+        if (tokenFileName == null || ended) {
+            return;
+        }
+        if (interruptedWhileStarting) {
+            deleteTokenFileAfterFailedStart();
+        } else {
+            refreshTokenFile(true);
+        }
+    }
+
+    private void deleteTokenFileAfterFailedStart() {
+        synchronized (this) {
+            ended = true;
+        }
+        try {
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace != null) {
+                WorkspaceList.tempDir(workspace).child(tokenFileName).delete();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): could not delete the token file {1} "
+                    + "of a step the restart interrupted; delete it by hand: {2}",
+                    new Object[] {profile, tokenFileName, TOKEN_SHAPED.redact(String.valueOf(e))});
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -272,6 +356,10 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
 
         @Override
         protected void finished(StepContext context) throws Exception {
+            synchronized (WithEphemeralCredentialsExecution.this) {
+                // A refresh in progress finishes writing before the file is deleted below; none starts after.
+                ended = true;
+            }
             ScheduledFuture<?> refreshing = refresher;
             if (refreshing != null) {
                 refreshing.cancel(false);
