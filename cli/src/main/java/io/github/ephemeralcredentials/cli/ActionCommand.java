@@ -30,7 +30,7 @@ final class ActionCommand {
         @Override
         public Integer call() {
             Map<String, String> env = System.getenv();
-            return new MainStep(env, commands(), runtime(env)).run();
+            return new MainStep(env, commands(), BackgroundStart.start(() -> runtime(env))).run();
         }
     }
 

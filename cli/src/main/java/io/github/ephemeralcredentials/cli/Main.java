@@ -26,7 +26,6 @@ public final class Main implements Runnable {
     static java.util.Optional<Integer> containerStep(String[] args) {
         if (args.length == 2 && args[0].equals("action")) {
             if (args[1].equals("main")) {
-                BackgroundInitializer.start();
                 return java.util.Optional.of(new ActionCommand.Main().call());
             }
             if (args[1].equals("post")) {

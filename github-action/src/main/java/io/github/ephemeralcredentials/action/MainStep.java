@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The action's main step: inputs → one exchange through the core → masks, state, exported variables, outputs and
@@ -24,12 +25,25 @@ public final class MainStep {
 
     private final Map<String, String> env;
     private final WorkflowCommands commands;
-    private final ActionRuntime runtime;
+    private final Supplier<ActionRuntime> runtimes;
 
     public MainStep(Map<String, String> env, WorkflowCommands commands, ActionRuntime runtime) {
+        this(env, commands, constant(Objects.requireNonNull(runtime, "runtime")));
+    }
+
+    /**
+     * @param runtimes asked once, after the inputs (and any trust policy) are read: a container builds its HTTP
+     *                 client meanwhile on another thread, since OkHttp's start-up probe is the longest single wait of a
+     *                 cold start
+     */
+    public MainStep(Map<String, String> env, WorkflowCommands commands, Supplier<ActionRuntime> runtimes) {
         this.env = Map.copyOf(env);
         this.commands = Objects.requireNonNull(commands, "commands");
-        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
+    }
+
+    private static Supplier<ActionRuntime> constant(ActionRuntime runtime) {
+        return () -> runtime;
     }
 
     /** @return the process exit code: 0 on success, 1 when the step must fail */
@@ -48,6 +62,7 @@ public final class MainStep {
             AuditLog audit = AuditLog.from(inputs, env, workspace(), commands);
             ExchangePlan plan = exchange.plan();
 
+            ActionRuntime runtime = runtimes.get();
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
             String token = tokens.fetch(plan.audience());
             Claims claims = UnverifiedClaims.decode(token);

@@ -144,7 +144,7 @@ public final class Redactor {
         }
         // Longest first: at one position the regex engine takes the first alternative that matches.
         List<String> ordered = new ArrayList<>(forms);
-        ordered.sort(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+        ordered.sort(Redactor::longestFirst);
         StringBuilder alternation = new StringBuilder();
         for (String form : ordered) {
             if (alternation.length() > 0) {
@@ -157,6 +157,15 @@ public final class Redactor {
             alternation.insert(0, SIGNED_JWT + "|");
         }
         return Pattern.compile(alternation.toString());
+    }
+
+    /**
+     * Longer forms first, then by text (a stable order). Written out rather than composed from {@code Comparator}'s
+     * combinators, whose lambdas the JVM spins at run time on every cold start of the action's container.
+     */
+    private static int longestFirst(String a, String b) {
+        int byLength = Integer.compare(b.length(), a.length());
+        return byLength != 0 ? byLength : a.compareTo(b);
     }
 
     /** Every form of one secret worth masking (package-private for tests). */
