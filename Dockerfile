@@ -34,6 +34,10 @@ COPY github-action/docker/run github-action/docker/post github-action/docker/tra
 # The AOT cache: what the main step loads and links, recorded by a training run of the main step against a
 # loopback endpoint (the run ends with a provider error, after loading the whole path). Same JVM, same jar path and
 # flags as at run time, or the JVM ignores the cache.
-RUN chmod 0755 /app/run /app/post /app/train && /app/train && rm /app/train
+# busybox-extras (httpd, for the stand-in) is removed in the same layer, so the image keeps none of it.
+RUN chmod 0755 /app/run /app/post /app/train \
+ && apk add --no-cache --virtual .training busybox-extras \
+ && /app/train && rm /app/train \
+ && apk del --no-cache .training
 ENTRYPOINT ["/app/run"]
 CMD ["--help"]
