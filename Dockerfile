@@ -23,7 +23,7 @@ RUN mvn -B -q -pl cli -am -DskipTests package \
 FROM eclipse-temurin:25-jdk-alpine AS jre
 COPY --from=build /ephemeral-credentials.jar /app/ephemeral-credentials.jar
 COPY github-action/docker/jlink-runtime /usr/local/bin/jlink-runtime
-RUN jlink-runtime /app/ephemeral-credentials.jar /opt/jre
+RUN apk add --no-cache binutils && jlink-runtime /app/ephemeral-credentials.jar /opt/jre
 
 FROM alpine:3.20
 # No USER instruction: GitHub runs container actions as the image's default user (root) so they can write to the
@@ -31,12 +31,12 @@ FROM alpine:3.20
 COPY --from=jre /opt/jre /opt/jre
 COPY --from=jre /app/ephemeral-credentials.jar /app/ephemeral-credentials.jar
 COPY github-action/docker/run github-action/docker/post github-action/docker/train github-action/docker/jvm.options /app/
-# The AOT cache: what the main step loads and links, recorded by a training run of the main step against a
-# loopback endpoint (the run ends with a provider error, after loading the whole path). Same JVM, same jar path and
-# flags as at run time, or the JVM ignores the cache.
-# busybox-extras (httpd, for the stand-in) is removed in the same layer, so the image keeps none of it.
+# The AOT cache: what the main step loads and links, recorded by a training run of the main step against loopback
+# stand-ins (token over TLS, STS; see the script). Same JVM, same jar path and flags as at run time, or the JVM
+# ignores the cache. The stand-ins' tools (openssl, busybox-extras for httpd) come and go in the same layer, so the
+# image keeps none of them.
 RUN chmod 0755 /app/run /app/post /app/train \
- && apk add --no-cache --virtual .training busybox-extras \
+ && apk add --no-cache --virtual .training openssl busybox-extras \
  && /app/train && rm /app/train \
  && apk del --no-cache .training
 ENTRYPOINT ["/app/run"]

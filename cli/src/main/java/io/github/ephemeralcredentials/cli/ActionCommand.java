@@ -30,7 +30,8 @@ final class ActionCommand {
         @Override
         public Integer call() {
             Map<String, String> env = System.getenv();
-            return new MainStep(env, commands(), BackgroundStart.start(() -> runtime(env))).run();
+            boolean tls = env.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_URL", "").startsWith("https:");
+            return new MainStep(env, commands(), BackgroundStart.start(() -> runtime(env), tls)).run();
         }
     }
 
