@@ -182,10 +182,17 @@ class PolicyCommandTest {
     @Test
     void exportPrintsTheTrustPolicyOrNamesWhatCannotBeExpressed() throws IOException {
         Path file = write("policy.yaml", POLICY);
-        CliRun aws = CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", "aws");
+        CliRun refused = CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", "aws");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("IAM does not evaluate the claim 'ref_protected'");
+        CliRun aws = CliRun.of("policy", "export", file.toString(), "--profile", "deploy-prod", "--format", "aws",
+                "--lossy");
         assertThat(aws.exitCode()).as(aws.err()).isZero();
+        assertThat(aws.err()).contains("warning: an AWS IAM trust policy will not check rule 'main' condition "
+                + "runner_environment");
         assertThat(aws.out()).contains("\"Federated\" : \"arn:aws:iam::123456789012:oidc-provider/"
-                + "token.actions.githubusercontent.com\"").contains("\"token.actions.githubusercontent.com:sub\"");
+                + "token.actions.githubusercontent.com\"").contains("\"token.actions.githubusercontent.com:sub\"")
+                .doesNotContain("ref_protected");
 
         Path globbed = write("globbed.yaml", POLICY.replace("sub: repo:acme/app:ref:refs/heads/main",
                 "sub: {glob: \"repo:acme/app:ref:refs/heads/*\"}"));

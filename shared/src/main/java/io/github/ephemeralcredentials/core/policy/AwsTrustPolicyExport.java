@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,11 +14,29 @@ import java.util.regex.Pattern;
  * string operators on {@code ISSUER_HOST_AND_PATH:claim} keys (never {@code ForAllValues}, which is true for a
  * missing key). IAM's {@code *} in {@code StringLike} also crosses {@code /} and {@code :}, so only our {@code **}
  * maps to it exactly; negated operators are true for a missing key in IAM, so they are paired with a {@code Null}
- * check to keep our "missing claim is false" rule.
+ * check to keep our "missing claim is false" rule. Only the claims IAM evaluates for the issuer are conditioned;
+ * a condition on any other claim is refused (or dropped with {@code --lossy}), since IAM would test a key that is
+ * never in its request context.
  */
 final class AwsTrustPolicyExport {
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws[a-z-]*):iam::(\\d{12}):role/.+");
+
+    /**
+     * The claims IAM puts into a trust policy's request context for any OIDC provider (IAM user guide, "Available
+     * keys for AWS OIDC federation"). A condition on any other claim tests a key that is never there: an Allow
+     * statement never matches, a Deny never applies.
+     */
+    private static final Set<String> EVALUATED = Set.of("aud", "sub", "amr");
+
+    /**
+     * GitHub Actions' claims that STS validates as well since January 2026 ("AWS STS supports validation of identity
+     * provider claims"), for GitHub.com's issuer only.
+     */
+    private static final Set<String> EVALUATED_GITHUB = Set.of("aud", "sub", "amr", "actor", "actor_id",
+            "job_workflow_ref", "repository", "repository_id", "workflow", "ref", "environment", "enterprise_id");
+
+    private static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
     private AwsTrustPolicyExport() {
     }
@@ -49,6 +69,11 @@ final class AwsTrustPolicyExport {
         return ctx.result(doc);
     }
 
+    /** The claims IAM evaluates in a trust policy for tokens of this issuer (package-private for tests). */
+    static Set<String> evaluatedClaims(String issuer) {
+        return issuer.replaceFirst("/$", "").equals(GITHUB_ISSUER) ? EVALUATED_GITHUB : EVALUATED;
+    }
+
     static String providerPath(String issuer) {
         String p = issuer.replaceFirst("^https?://", "");
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
@@ -59,8 +84,22 @@ final class AwsTrustPolicyExport {
         String prefix = providerPath(rule.issuer()) + ":";
         Map<String, Map<String, Object>> condition = new LinkedHashMap<>();
         boolean deny = effect.equals("Deny");
+        Set<String> evaluated = evaluatedClaims(rule.issuer());
         for (ClaimCondition c : rule.conditions()) {
             String key = prefix + c.claim();
+            if (!evaluated.contains(c.claim())) {
+                String problem = "IAM does not evaluate the claim '" + c.claim() + "' for " + providerPath(rule.issuer())
+                        + " (only " + String.join(", ", new TreeSet<>(evaluated)) + ")"
+                        + (rule.issuer().replaceFirst("/$", "").equals(GITHUB_ISSUER)
+                                ? "; GitHub can carry it in a customized sub claim" : "");
+                if (deny) {
+                    ctx.cannot(rule, "condition " + c.claim() + " " + c.condition().expected() + ": " + problem,
+                            "without this deny statement");
+                    return null;
+                }
+                ctx.cannot(rule, c, problem, "without this condition");
+                continue;
+            }
             if (!deny && c.condition() instanceof Condition.Glob g && !g.ignoreCase()
                     && !GlobSyntax.onlyDoubleStars(g.pattern())) {
                 // IAM's * is the closest broader form of ours: it also crosses '/' and ':'.

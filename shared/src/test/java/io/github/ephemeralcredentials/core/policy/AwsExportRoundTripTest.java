@@ -67,7 +67,9 @@ class AwsExportRoundTripTest {
         assertThat(main.get("Condition").get("StringEquals").get("token.actions.githubusercontent.com:aud").asText())
                 .isEqualTo("sts.amazonaws.com");
         assertThat(main.get("Condition").get("StringNotEquals")
-                .get("token.actions.githubusercontent.com:runner_environment").asText()).isEqualTo("self-hosted");
+                .get("token.actions.githubusercontent.com:actor").asText()).isEqualTo("dependabot[bot]");
+        assertThat(main.get("Condition").get("Null").get("token.actions.githubusercontent.com:actor").asText())
+                .as("a negation in IAM is true for a missing key; ours is not").isEqualTo("false");
         assertThat(trust.toString()).doesNotContain("ForAllValues").doesNotContain("ForAnyValue");
         JsonNode deny = trust.get("Statement").get(2);
         assertThat(deny.get("Effect").asText()).isEqualTo("Deny");
@@ -81,14 +83,23 @@ class AwsExportRoundTripTest {
         assertThatThrownBy(() -> policy.export("deploy-prod", ExportFormat.AWS, false))
                 .isInstanceOfSatisfying(ExportException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ExportException.Reason.NOT_EXPRESSIBLE);
-                    assertThat(e.getMessage()).contains("rule 'prod-from-main-or-environment' condition iat at most 10m")
+                    assertThat(e.getMessage()).contains("rule 'prod-from-main-or-environment' condition ref_protected")
                             .contains("ci-policy.yaml:").contains("cannot be expressed in an AWS IAM trust policy")
-                            .contains("--lossy");
+                            .contains("IAM does not evaluate the claim 'ref_protected'").contains("--lossy");
                 });
         assertThatThrownBy(() -> policy.export("release", ExportFormat.AWS, false))
                 .hasMessageContaining("condition ref glob \"refs/tags/v*\"")
                 .hasMessageContaining("IAM's * also matches '/' and ':'");
         assertThatThrownBy(() -> policy.export("ci-read", ExportFormat.AWS, false))
+                .hasMessageContaining("IAM does not evaluate the claim 'job_full_name'");
+        Policy regex = PolicyLoader.parse("""
+                version: 1
+                profiles: {p: {provider: aws, maxLifetime: 15m}}
+                rules:
+                  - {name: r, issuer: "https://token.actions.githubusercontent.com", profiles: [p],
+                     claims: {aud: sts.amazonaws.com, sub: {regex: "repo:acme/[a-z]+:ref:refs/heads/main"}}}
+                """, "r.yaml");
+        assertThatThrownBy(() -> regex.export("p", ExportFormat.AWS, false))
                 .hasMessageContaining("regex").hasMessageContaining("IAM has no regular expressions");
     }
 
@@ -111,11 +122,50 @@ class AwsExportRoundTripTest {
         assertThat(dropped.document()).doesNotContain(":iat");
     }
 
+    /** IAM's request context: the claims it evaluates for the token's issuer, and no others. */
+    /**
+     * IAM never sees a claim outside the keys it evaluates for the issuer, so a condition on one would lock everyone
+     * out (Allow) or never apply (Deny): the export refuses it, naming the claim and the keys IAM has.
+     */
+    @Test
+    void aClaimIamDoesNotEvaluateFailsTheExportAndIsDroppedWhenLossy() {
+        Policy policy = PolicyLoader.parse("""
+                version: 1
+                profiles:
+                  p: {provider: aws, maxLifetime: 15m, parameters: {role-arn: "arn:aws:iam::123456789012:role/p"}}
+                rules:
+                  - name: hosted
+                    issuer: https://token.actions.githubusercontent.com
+                    profiles: [p]
+                    claims: {aud: sts.amazonaws.com, repository: acme/app, runner_environment: github-hosted}
+                  - name: jenkins
+                    issuer: https://jenkins.example.com/ephemeral-credentials-oidc
+                    profiles: [p]
+                    claims: {aud: sts.amazonaws.com, job_full_name: payments/deploy}
+                """, "p.yaml");
+        assertThatThrownBy(() -> policy.export("p", ExportFormat.AWS, false))
+                .isInstanceOfSatisfying(ExportException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ExportException.Reason.NOT_EXPRESSIBLE);
+                    assertThat(e.getMessage()).contains("rule 'hosted' condition runner_environment")
+                            .contains("IAM does not evaluate the claim 'runner_environment' for "
+                                    + "token.actions.githubusercontent.com")
+                            .contains("repository").contains("customized sub claim").contains("--lossy");
+                });
+
+        ExportResult lossy = policy.export("p", ExportFormat.AWS, true);
+        assertThat(lossy.warnings()).anySatisfy(w -> assertThat(w).contains("runner_environment"))
+                .anySatisfy(w -> assertThat(w).contains("IAM does not evaluate the claim 'job_full_name' for "
+                        + "jenkins.example.com/ephemeral-credentials-oidc (only amr, aud, sub)"));
+        assertThat(lossy.document()).contains("token.actions.githubusercontent.com:repository")
+                .doesNotContain("runner_environment").doesNotContain("job_full_name");
+    }
+
     private static Map<String, String> context(Claims claims) {
         String prefix = AwsTrustPolicyExport.providerPath(claims.issuer()) + ":";
+        java.util.Set<String> evaluated = AwsTrustPolicyExport.evaluatedClaims(claims.issuer());
         Map<String, String> context = new HashMap<>();
         claims.values().forEach((k, v) -> {
-            if (v != null) {
+            if (v != null && evaluated.contains(k)) {
                 context.put(prefix + k, ClaimText.text(v));
             }
         });
