@@ -4,14 +4,15 @@
 #   github-action/bench/cold-start.sh [RUNS]      (default 10)
 #
 # Needs: a JDK 25 (BENCH_JDK, else the newest /usr/lib/jvm/*25*: the image's runtime is Java 25), Ceph RadosGW as the
-# local STS (apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common), busybox (the image's
-# training script serves its stand-in with busybox httpd) and /usr/bin/time (apt-get install -y busybox time).
+# local STS (apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw ceph-common), busybox and openssl
+# (the image's training script serves its stand-ins with busybox httpd and openssl s_server) and /usr/bin/time
+# (apt-get install -y busybox openssl time).
 #
 # Builds what the image holds, with the image's own scripts: the jar, the trimmed runtime (docker/jlink-runtime) and
 # the AOT cache (docker/train). Then runs the main step RUNS times as the entrypoint does (docker/jvm.options, the
-# cache), end to end against Ceph's STS and the runner emulation, and bare `java -Xshare:auto -version` runs, and
-# prints the median wall times, their ratios (target <= 4), the peak resident memory (target < 60 MiB) and the sizes
-# that make up the image (target < 100 MB).
+# cache): end to end against Ceph's STS and the runner emulation, against a stub STS, and over https; and bare
+# `java -Xshare:auto -version` runs. Prints the median wall times, their ratios (target <= 4), the peak resident
+# memory (target < 60 MiB) and the sizes that make up the image (target < 100 MB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10}
@@ -19,6 +20,7 @@ jdk=${BENCH_JDK:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | sort -V | tail -1)}
 [ -x "$jdk/bin/jlink" ] || { echo "needs a JDK 25: set BENCH_JDK (the image's runtime is Java 25)" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get install -y time" >&2; exit 1; }
 command -v busybox >/dev/null || { echo "needs busybox (the training stand-in): apt-get install -y busybox" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "needs openssl (the training stand-in): apt-get install -y openssl" >&2; exit 1; }
 ./mvnw -B -q -pl cli -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
 out=github-action/target/cold-start
