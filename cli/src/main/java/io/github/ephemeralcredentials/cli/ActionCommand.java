@@ -53,7 +53,7 @@ final class ActionCommand {
     }
 
     static ActionRuntime runtime(Map<String, String> env) {
-        OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
+        OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT.withoutHttp2());
         return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get, Clock.systemUTC()));
     }
 }

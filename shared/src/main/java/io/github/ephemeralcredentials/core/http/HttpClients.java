@@ -2,8 +2,10 @@ package io.github.ephemeralcredentials.core.http;
 
 import java.io.IOException;
 import java.net.ProxySelector;
+import java.util.List;
 import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
@@ -27,6 +29,9 @@ public final class HttpClients {
                 // Token endpoints must not silently follow a redirect to another host with our form body.
                 .followRedirects(false)
                 .followSslRedirects(false);
+        if (!settings.http2()) {
+            builder.protocols(List.of(Protocol.HTTP_1_1));
+        }
         ProxySelector selector = settings.proxy().selector();
         if (selector != null) {
             builder.proxySelector(selector);

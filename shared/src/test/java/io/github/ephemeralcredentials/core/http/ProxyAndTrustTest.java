@@ -16,6 +16,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.tls.HandshakeCertificates;
@@ -94,11 +95,27 @@ class ProxyAndTrustTest {
             Path pem = Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
             try (Response r = HttpClients.create(FAST.withExtraCaBundle(pem)).newCall(request).execute()) {
                 assertThat(r.body().string()).isEqualTo("trusted");
+                assertThat(r.protocol()).as("the server offers HTTP/2 through ALPN").isEqualTo(Protocol.HTTP_2);
+            }
+            https.enqueue(new MockResponse.Builder().body("trusted").build());
+            try (Response r = HttpClients.create(FAST.withExtraCaBundle(pem).withoutHttp2()).newCall(request)
+                    .execute()) {
+                assertThat(r.body().string()).isEqualTo("trusted");
+                assertThat(r.protocol()).isEqualTo(Protocol.HTTP_1_1);
             }
         }
         Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here");
         assertThatThrownBy(() -> HttpClients.create(FAST.withExtraCaBundle(empty)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty.pem");
+    }
+
+    /** The TLS client that {@link TlsOnDemand} builds later is made from these settings, protocols included. */
+    @Test
+    void withoutHttp2TheClientOffersOnlyHttp11() {
+        assertThat(HttpClients.create(FAST.withoutHttp2()).protocols()).containsExactly(Protocol.HTTP_1_1);
+        assertThat(HttpClients.create(FAST).protocols()).contains(Protocol.HTTP_2);
+        assertThat(FAST.withoutHttp2().withProxy(ProxyConfig.NONE).withExtraCaBundle(null).http2())
+                .as("kept through the other settings").isFalse();
     }
 
     @Test
