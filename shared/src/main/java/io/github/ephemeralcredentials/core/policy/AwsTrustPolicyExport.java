@@ -90,8 +90,7 @@ final class AwsTrustPolicyExport {
             if (!evaluated.contains(c.claim())) {
                 String problem = "IAM does not evaluate the claim '" + c.claim() + "' for " + providerPath(rule.issuer())
                         + " (only " + String.join(", ", new TreeSet<>(evaluated)) + ")"
-                        + (rule.issuer().replaceFirst("/$", "").equals(GITHUB_ISSUER)
-                                ? "; GitHub can carry it in a customized sub claim" : "");
+                        + (evaluated == EVALUATED_GITHUB ? "; GitHub can carry it in a customized sub claim" : "");
                 if (deny) {
                     ctx.cannot(rule, "condition " + c.claim() + " " + c.condition().expected() + ": " + problem,
                             "without this deny statement");
