@@ -84,8 +84,8 @@ final class BackgroundStart {
     /**
      * What the first TLS 1.3 handshake spends most of its time on, on a cold JVM: the key shares of the ClientHello
      * (the JDK offers x25519 and secp256r1; the first P-256 key pair builds the JDK's precomputed generator table,
-     * 100 to 150 ms of CPU), the platform trust store (parsed once, then kept by the JDK for the TLS client OkHttp builds) and
-     * the TLS context's static state (protocols, cipher suites). Throw-away keys, never used for anything.
+     * 100 to 150 ms of CPU), the platform trust store (parsed once, then kept by the JDK for the TLS client OkHttp
+     * builds) and the TLS context's static state (protocols, cipher suites). Throw-away keys, never used for anything.
      */
     private static void warmUpTls() {
         try {
