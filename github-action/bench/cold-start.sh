@@ -12,7 +12,8 @@
 # the AOT cache (docker/train). Then runs the main step RUNS times as the entrypoint does (docker/jvm.options, the
 # cache): end to end against Ceph's STS and the runner emulation, against a stub STS, and over https; and bare
 # `java -Xshare:auto -version` runs. Prints the median wall times, their ratios (target <= 4), the peak resident
-# memory (target < 60 MiB) and the sizes that make up the image (target < 100 MB).
+# memory (target < 60 MiB) and the sizes that make up the image (target < 100 MB); and the FLOOR: the same two
+# requests alone, with OkHttp and with the JDK's HttpURLConnection, each with its own AOT cache.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10}
@@ -28,5 +29,9 @@ rm -rf "$out" && mkdir -p "$out/app"
 cp cli/target/ephemeral-credentials.jar github-action/docker/jvm.options "$out/app/"
 JAVA_HOME=$jdk github-action/docker/jlink-runtime "$out/app/ephemeral-credentials.jar" "$out/jre"
 JAVA=$PWD/$out/jre/bin/java APP=$PWD/$out/app TRAIN_PORT=18089 github-action/docker/train
+# The floor: the step's two requests alone (ColdStartFloor), with OkHttp and with the JDK's HttpURLConnection.
+mkdir "$out/floor"
+"$jdk/bin/jar" cf "$out/floor/floor.jar" -C cli/target/test-classes \
+  io/github/ephemeralcredentials/cli/ColdStartFloor.class
 exec java -cp "cli/target/test-classes:$(cat cli/target/bench.classpath)" \
   io.github.ephemeralcredentials.cli.ColdStartBench "$out" "$runs" "$jdk/bin/java" "$(command -v java)"

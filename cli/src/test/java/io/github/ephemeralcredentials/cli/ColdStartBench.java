@@ -76,12 +76,16 @@ public final class ColdStartBench {
             String token = ceph.issuer().mint(runner.subject(), List.of(CephRgwPeer.Node.AUDIENCE),
                     Duration.ofMinutes(30), runner.claims());
             Map<String, List<Run>> bare = new java.util.LinkedHashMap<>();
+            Map<String, Long> floorMedians;
             baselines.forEach(b -> bare.put(b, new ArrayList<>()));
             try (MockWebServer stub = stubSts(); MockWebServer tlsStub = stubSts(serverTls, token)) {
                 Map<String, String> stubInputs = Map.of("role-to-assume", "arn:aws:iam::123456789012:role/bench",
                         "aws-sts-endpoint", stub.url("/").toString(), "audience", CephRgwPeer.Node.AUDIENCE);
                 Map<String, String> httpsInputs = Map.of("role-to-assume", "arn:aws:iam::123456789012:role/bench",
                         "aws-sts-endpoint", tlsStub.url("/").toString(), "audience", CephRgwPeer.Node.AUDIENCE);
+                Map<String, List<String>> floors = floors(java, app, image.resolve("floor"), runner, stubInputs, work);
+                Map<String, List<Run>> floor = new java.util.LinkedHashMap<>();
+                floors.keySet().forEach(f -> floor.put(f, new ArrayList<>()));
                 for (int i = 0; i < runs; i++) {
                     runner.newStep();
                     ours.add(run(step, runner.environment(inputs, true), work));
@@ -94,6 +98,14 @@ public final class ColdStartBench {
                     for (String b : baselines) {
                         bare.get(b).add(run(List.of(b, "-Xshare:auto", "-version"), Map.of(), work));
                     }
+                    for (Map.Entry<String, List<String>> f : floors.entrySet()) {
+                        runner.newStep();
+                        floor.get(f.getKey()).add(run(f.getValue(), runner.environment(stubInputs, true), work));
+                    }
+                }
+                floorMedians = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, List<Run>> f : floor.entrySet()) {
+                    floorMedians.put(f.getKey(), median(f.getValue()));
                 }
             }
 
@@ -115,6 +127,13 @@ public final class ColdStartBench {
                         + "https%s%n", first ? "RATIO" : "ratio", b.getKey(), (double) oursMedian / bareMedian,
                         (double) stubMedian / bareMedian, (double) httpsMedian / bareMedian,
                         first ? " (target <= 4)" : "");
+                if (first && !floorMedians.isEmpty()) {
+                    StringBuilder line = new StringBuilder("FLOOR the two requests alone (ColdStartFloor), plain "
+                            + "http against the stub STS, own AOT cache:");
+                    floorMedians.forEach((name, nanos) -> line.append(String.format(" %s median %d ms (%.2f),",
+                            name, nanos / 1_000_000, (double) nanos / bareMedian)));
+                    System.out.println(line.substring(0, line.length() - 1));
+                }
                 first = false;
             }
             long rss = ours.stream().mapToLong(Run::rssKib).max().orElse(0);
@@ -147,6 +166,34 @@ public final class ColdStartBench {
             trust.store(out, password);
         }
         return new HandshakeCertificates.Builder().heldCertificate(server, ca.certificate()).build();
+    }
+
+    /**
+     * The floor programs' command lines (see {@link ColdStartFloor}), each run once first to write its own AOT cache
+     * as the image's training does; none when the bench script did not build {@code floor/floor.jar}.
+     */
+    private static Map<String, List<String>> floors(String java, Path app, Path dir, RunnerEmulation runner,
+            Map<String, String> stubInputs, Path work) throws Exception {
+        Map<String, List<String>> floors = new java.util.LinkedHashMap<>();
+        Path jar = dir.resolve("floor.jar");
+        if (!Files.isRegularFile(jar)) {
+            return floors;
+        }
+        String classPath = jar + File.pathSeparator + app.resolve("ephemeral-credentials.jar");
+        for (String mode : List.of("okhttp", "jdk")) {
+            String cache = dir.resolve(mode + ".aot").toString();
+            List<String> tail = List.of("@" + app.resolve("jvm.options"), "-cp", classPath,
+                    ColdStartFloor.class.getName(), mode);
+            List<String> train = new ArrayList<>(List.of(java, "-XX:AOTCacheOutput=" + cache,
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining"));
+            train.addAll(tail);
+            runner.newStep();
+            run(train, runner.environment(stubInputs, true), work);
+            List<String> command = new ArrayList<>(List.of(java, "-XX:AOTCache=" + cache));
+            command.addAll(tail);
+            floors.put(mode.equals("jdk") ? "HttpURLConnection" : "OkHttp", command);
+        }
+        return floors;
     }
 
     private static double megabytes(Path path) throws java.io.IOException {
