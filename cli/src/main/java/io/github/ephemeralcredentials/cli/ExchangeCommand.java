@@ -89,6 +89,14 @@ final class ExchangeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String token = null;
         try {
+            List<String> unknown = params.keySet().stream().filter(n -> !CoreExchange.inputNames().contains(n))
+                    .toList();
+            if (!unknown.isEmpty()) {
+                // A misspelt name would otherwise be dropped and the exchange run with a default in its place.
+                throw new ActionException(ActionException.Reason.INVALID_INPUT, "unknown -p name(s) "
+                        + String.join(", ", unknown) + "; use the GitHub Action's input names: "
+                        + String.join(", ", CoreExchange.inputNames()));
+            }
             Map<String, String> inputs = new LinkedHashMap<>();
             params.forEach((name, value) -> inputs.put(ActionInputs.variable(name), value));
             if (provider != null) {

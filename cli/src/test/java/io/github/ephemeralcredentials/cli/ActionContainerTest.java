@@ -123,15 +123,21 @@ class ActionContainerTest {
     void aMalformedRoleArnIsRefusedWithTheProvidersMessage() throws Exception {
         Container.Result result = main(runner.environment(Map.of("role-to-assume", "arn:aws:iam::role/deploy"), true));
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stdout()).contains("::error::").contains("role-arn").contains("arn:aws:iam::123456789012:role/deploy")
-                .contains("check this step's `with:` inputs");
+        assertThat(result.stdout()).contains("::error::input `role-to-assume` is 'arn:aws:iam::role/deploy'")
+                .contains("arn:aws:iam::123456789012:role/deploy").contains("check this step's `with:` inputs")
+                .doesNotContain("role-arn");
     }
 
     @Test
-    void aDurationOutOfRangeIsRefusedWithTheRange() throws Exception {
-        Container.Result result = main(runner.environment(Map.of("role-to-assume",
-                "arn:aws:iam::123456789012:role/deploy", "role-duration-seconds", "60"), true));
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stdout()).contains("::error::").contains("900");
+    void aDurationOutOfRangeIsRefusedWithTheRangeNeverCut() throws Exception {
+        for (String seconds : List.of("60", "50000")) {
+            runner.newStep();
+            Container.Result result = main(runner.environment(Map.of("role-to-assume",
+                    "arn:aws:iam::123456789012:role/deploy", "role-duration-seconds", seconds), true));
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stdout()).contains("::error::input `role-duration-seconds` is " + seconds
+                    + "; AWS STS issues role credentials for 900 to 43200 seconds").doesNotContain("profile");
+        }
+        assertThat(runner.tokenRequests()).isEmpty();
     }
 }

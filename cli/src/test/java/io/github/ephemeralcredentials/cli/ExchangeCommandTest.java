@@ -113,6 +113,15 @@ class ExchangeCommandTest {
     }
 
     @Test
+    void aMisspeltParameterIsRefusedNotDropped() throws IOException {
+        int code = run("exchange", "--provider", "aws", "--token-file", tokenFile().toString(),
+                "-p", "role-to-assume=arn:aws:iam::123456789012:role/deploy", "-p", "aws-regoin=eu-west-1");
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("unknown -p name(s) aws-regoin").contains("aws-region");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void badInputsSayWhatToFix() throws IOException {
         assertThat(run("exchange", "--provider", "jwt-bearer", "--token-file", dir.resolve("missing").toString(),
                 "-p", "token-endpoint=http://127.0.0.1:1/token")).isEqualTo(3);

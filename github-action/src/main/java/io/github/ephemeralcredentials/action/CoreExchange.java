@@ -17,10 +17,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +42,14 @@ public final class CoreExchange {
         this.plan = plan;
         this.policy = policy;
         this.profile = profile;
+    }
+
+    /** The names of the inputs an exchange reads besides {@code policy} and {@code profile}. */
+    public static Set<String> inputNames() {
+        Set<String> names = new TreeSet<>(ProviderInputs.inputs());
+        names.add("provider");
+        names.add("audience");
+        return Collections.unmodifiableSet(names);
     }
 
     public static CoreExchange prepare(ActionInputs inputs, Path workspace) {

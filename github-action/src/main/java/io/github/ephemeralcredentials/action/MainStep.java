@@ -83,6 +83,13 @@ public final class MainStep {
             });
             commands.error(e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // A defect or an environment fault (a runner file that cannot be written, a value the file-command
+            // format cannot carry): one ::error:: line, never a stack trace; the messages name no secret.
+            commands.error("the step failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + " — if the inputs look right, re-run the job with ACTIONS_STEP_DEBUG=true "
+                    + "and report it");
+            return 1;
         }
     }
 
@@ -96,9 +103,10 @@ public final class MainStep {
                         + " — compare the claims above with the trust configuration at " + plan.provider()
                         + " (sub and aud must match exactly, case-sensitively)");
             }
-            case INVALID_PARAMETERS, INVALID_SCOPE -> commands.error(e.getMessage()
-                    + " — check this step's `with:` inputs" + (env.containsKey(ActionInputs.variable("policy"))
-                    ? " and the profile in the policy file" : ""));
+            case INVALID_PARAMETERS, INVALID_SCOPE -> commands.error(env.containsKey(ActionInputs.variable("policy"))
+                    ? e.getMessage() + " — check the profile in the policy file and this step's `with:` inputs"
+                    : ProviderInputs.inInputTerms(plan.provider(), e.getMessage())
+                            + " — check this step's `with:` inputs");
             default -> commands.error(e.getMessage());
         }
         return 1;
@@ -128,13 +136,16 @@ public final class MainStep {
             }
         }
         credential.facts().forEach(outputs::putIfAbsent);
+        String identity = identity(credential);
+        if (!identity.isEmpty()) {
+            outputs.putIfAbsent("principal", identity);
+        }
         outputs.put("expiration", credential.expiresAt().toString());
         outputs.forEach(files.output()::set);
 
         // 4. The job summary and the log: facts only.
-        String identity = identity(credential);
         files.summary().appendTable("Ephemeral credentials", List.of(new StepSummary.Row(credential.provider(),
-                identity, credential.facts().getOrDefault("scope", ""), credential.expiresAt().toString())));
+                identity, scope(credential), credential.expiresAt().toString())));
         commands.info("Ephemeral credentials from " + credential.provider() + (identity.isEmpty() ? "" : " as " + identity)
                 + ", expiring " + credential.expiresAt() + (exportEnv ? "; exported " + String.join(", ", exported)
                 : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
@@ -142,6 +153,17 @@ public final class MainStep {
 
     private static String identity(EphemeralCredential credential) {
         for (String fact : List.of("principal", "authenticated-arn", "service-account", "client-id")) {
+            String value = credential.facts().get(fact);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return "";
+    }
+
+    /** What the credential may do, in each provider's own terms. */
+    private static String scope(EphemeralCredential credential) {
+        for (String fact : List.of("scope", "scopes", "policies", "permissions")) {
             String value = credential.facts().get(fact);
             if (value != null && !value.isBlank()) {
                 return value;

@@ -57,6 +57,11 @@ public final class PostStep {
         } catch (ActionException e) {
             commands.warning(e.getMessage());
             return 0;
+        } catch (RuntimeException e) {
+            // Cleanup problems are warnings: the credentials expire on their own, and the job's result stands.
+            commands.warning("cleanup failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + "; the credentials still expire at their expiry time");
+            return 0;
         }
     }
 }

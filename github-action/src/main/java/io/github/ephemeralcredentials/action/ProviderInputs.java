@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Turns the step's inputs into the provider's parameters, under the names the provider reads (the same names a
@@ -35,7 +36,7 @@ final class ProviderInputs {
             new Spec("aws", List.of(
                     new Mapping("role-to-assume", "role-arn", false),
                     new Mapping("aws-region", "region", false),
-                    new Mapping("role-session-name", "session-name-prefix", false),
+                    new Mapping("role-session-name", "session-name", false),
                     new Mapping("role-chaining", "chain-role-arn", false),
                     new Mapping("aws-sts-endpoint", "endpoint", false)),
                     List.of(new Mapping("inline-session-policy", "session-policy", false),
@@ -112,8 +113,48 @@ final class ProviderInputs {
         Map<String, Object> parameters = collect(inputs, spec.parameters());
         Map<String, Object> scope = collect(inputs, spec.scope());
         Duration lifetime = requestedLifetime(inputs, spec.provider()).orElse(DEFAULT_LIFETIME);
+        if (spec.provider().equals("aws")) {
+            checkAwsDuration(inputs, lifetime);
+        }
         String audience = inputs.get("audience").orElseGet(() -> defaultAudience(spec.provider(), parameters));
         return new ExchangePlan(spec.provider(), parameters, scope, lifetime, audience);
+    }
+
+    /**
+     * STS's own range for DurationSeconds (AssumeRoleWithWebIdentity: 900 to 43200, and no more than an hour for a
+     * chained role): a value the user wrote is refused, never quietly cut, so the step never hands out a lifetime
+     * other than the one asked for. (A profile's lifetime is a cap, which the core may shorten to.)
+     */
+    private static void checkAwsDuration(ActionInputs inputs, Duration lifetime) {
+        if (inputs.get("role-duration-seconds").isEmpty()) {
+            return;
+        }
+        long seconds = lifetime.toSeconds();
+        boolean chained = inputs.get("role-chaining").isPresent();
+        long max = chained ? 3_600 : 43_200;
+        if (seconds < 900 || seconds > max) {
+            throw new ActionException(Reason.INVALID_INPUT, "input `role-duration-seconds` is " + seconds + "; AWS STS "
+                    + "issues role credentials for 900 to " + max + " seconds" + (chained ? " when `role-chaining` "
+                    + "assumes a second role" : "") + " (and no longer than the role's maximum session duration); "
+                    + "pick a value in that range");
+        }
+    }
+
+    /**
+     * A provider's message in the terms of this step's inputs: the core names its parameters ({@code role-arn}),
+     * the user wrote inputs ({@code role-to-assume}).
+     */
+    static String inInputTerms(String provider, String message) {
+        String out = message;
+        for (Mapping m : providerMappings(provider)) {
+            out = out.replace("parameter '" + m.parameter() + "'", "input `" + m.input() + "`");
+        }
+        return out;
+    }
+
+    private static List<Mapping> providerMappings(String provider) {
+        return SPECS.stream().filter(s -> s.provider().equals(provider))
+                .flatMap(s -> Stream.concat(s.parameters().stream(), s.scope().stream())).toList();
     }
 
     /** The provider named by {@code provider}, or the one whose marker inputs are set. */

@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.action;
 
 import java.io.PrintStream;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Workflow commands on the step's stdout ({@code ::name::data}), which the runner reads line by line.
@@ -58,10 +59,27 @@ public final class WorkflowCommands {
         command("debug", message);
     }
 
-    /** A plain log line; escaped the same way so it can never be read as a command. */
+    /**
+     * Plain log lines, which the runner never reads as a command: text that could be one (a claim value is chosen by
+     * whoever triggered the workflow) is printed between {@code ::stop-commands::} and its resume token. The runner
+     * trims a line before it looks for {@code ::}, and finds the legacy {@code ##[} anywhere in a line, so no
+     * prefix would do.
+     */
     public void info(String message) {
-        for (String line : message.split("\\R", -1)) {
-            out.print((line.startsWith("::") ? " " + line : line) + "\n");
+        String[] lines = message.split("\\R", -1);
+        boolean couldBeCommand = false;
+        for (String line : lines) {
+            couldBeCommand |= line.strip().startsWith("::") || line.contains("##[");
+        }
+        String resume = couldBeCommand ? "resume-" + UUID.randomUUID() : null;
+        if (resume != null) {
+            out.print("::stop-commands::" + resume + "\n");
+        }
+        for (String line : lines) {
+            out.print(line + "\n");
+        }
+        if (resume != null) {
+            out.print("::" + resume + "::\n");
         }
         out.flush();
     }

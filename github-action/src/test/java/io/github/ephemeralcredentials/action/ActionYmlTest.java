@@ -53,6 +53,12 @@ class ActionYmlTest {
         assertThat(declaredInputs()).containsExactlyInAnyOrderElementsOf(read);
     }
 
+    @Test
+    void noProviderInputHasADefaultForTheRunnerWouldSetItOnEveryStepAndClashWithAProfile() {
+        assertThat(RunnerEmulation.ACTION_YML_DEFAULTS.keySet()).isNotEmpty()
+                .doesNotContainAnyElementsOf(ProviderInputs.providerSpecificInputs());
+    }
+
     /** Every input of one provider, with values the provider's own validation accepts. */
     private static Map<String, String> allInputs(String provider) {
         Map<String, String> in = new LinkedHashMap<>();
@@ -152,14 +158,13 @@ class ActionYmlTest {
     /**
      * The AWS provider ignores keys it does not know (so the control above cannot hold for it): instead, a bad value
      * in each input must draw the provider's error naming the parameter the input feeds — proof the key is read.
-     * ({@code role-session-name} → {@code session-name-prefix} is sanitised rather than refused, so it cannot be
-     * checked this way.)
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "role-to-assume | x | 'role-arn'",
             "aws-region | x | 'region'",
             "role-chaining | x | 'chain-role-arn'",
+            "role-session-name | a b | 'session-name'",
             "aws-sts-endpoint | ftp://sts.example.com | 'endpoint'",
             "inline-session-policy | [ | 'session-policy'",
             "managed-session-policies | x | 'policy-arns'"})

@@ -51,7 +51,7 @@ class CanaryProvider implements CredentialProvider {
             throw new IllegalStateException("no token");
         }
         return new EphemeralCredential("aws",
-                List.of(CredentialValue.plain("aws-access-key-id", KEY_ID, "AWS_ACCESS_KEY_ID"),
+                List.of(CredentialValue.secret("aws-access-key-id", KEY_ID, "AWS_ACCESS_KEY_ID"),
                         CredentialValue.secret("aws-secret-access-key", SECRET, "AWS_SECRET_ACCESS_KEY"),
                         CredentialValue.secret("aws-session-token", SESSION, "AWS_SESSION_TOKEN"),
                         CredentialValue.plain("aws-region", "eu-west-1", "AWS_REGION")),

@@ -88,11 +88,10 @@ class MainStepTest {
                 Map.entry("AWS_SESSION_TOKEN", CanaryProvider.SESSION),
                 Map.entry("AWS_REGION", "eu-west-1"));
         Map<String, String> outputs = RunnerFileCommands.read(files.output());
-        assertThat(outputs).containsEntry("aws-access-key-id", CanaryProvider.KEY_ID)
-                .containsEntry("aws-account-id", "123456789012")
+        assertThat(outputs).containsEntry("aws-account-id", "123456789012")
                 .containsEntry("principal", "arn:aws:sts::123456789012:assumed-role/deploy/run-1")
                 .containsEntry("expiration", "2030-01-01T00:15:00Z")
-                .doesNotContainKeys("aws-secret-access-key", "aws-session-token");
+                .doesNotContainKeys("aws-access-key-id", "aws-secret-access-key", "aws-session-token");
         Canary.absent(String.join("\n", outputs.values()), secretsSeen());
 
         String summary = Files.readString(files.summary());

@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.oidc.KeyRing;
 import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
 import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * What a GitHub Actions runner gives a Docker container action, on loopback and in temp dirs.
@@ -233,8 +236,31 @@ public final class RunnerEmulation implements AutoCloseable {
             env.put(IdTokenClient.URL_VARIABLE, tokenUrl());
             env.put(IdTokenClient.TOKEN_VARIABLE, requestToken);
         }
+        // The runner sets INPUT_<name> for every input action.yml gives a default, whether the step names it or not.
+        ACTION_YML_DEFAULTS.forEach((name, value) -> env.put(ActionInputs.variable(name), value));
         inputs.forEach((name, value) -> env.put(ActionInputs.variable(name), value));
         return env;
+    }
+
+    /** The {@code default:} of each input of the repository's action.yml. */
+    public static final Map<String, String> ACTION_YML_DEFAULTS = actionYmlDefaults();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> actionYmlDefaults() {
+        // Tests run in their module's directory; the bench runs from the repository root.
+        Path file = Files.isRegularFile(Path.of("action.yml")) ? Path.of("action.yml") : Path.of("..", "action.yml");
+        try {
+            Map<String, Object> action = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+            Map<String, String> defaults = new LinkedHashMap<>();
+            ((Map<String, Map<String, Object>>) action.get("inputs")).forEach((name, input) -> {
+                if (input != null && input.get("default") != null) {
+                    defaults.put(name, String.valueOf(input.get("default")));
+                }
+            });
+            return Collections.unmodifiableMap(defaults);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the runner emulation reads the inputs' defaults from " + file, e);
+        }
     }
 
     /** The post step's environment: the same, on fresh files, plus {@code STATE_<name>} from the main step's state. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkflowCommandsTest {
@@ -42,11 +44,37 @@ class WorkflowCommandsTest {
     @Test
     void aMessageCannotInjectASecondCommand() {
         commands.error("bad\n::add-mask::x");
-        commands.info("first\n::set-env name=A::1");
-        assertThat(out().lines()).containsExactly(
-                "::error::bad%0A::add-mask::x",
-                "first",
-                " ::set-env name=A::1");
+        commands.info("first\n   ::add-mask::y\nsub is repo:o/r ##[add-mask]z");
+        commands.info("plain text");
+        assertThat(commandsTheRunnerRuns(out())).containsExactly("error");
+        assertThat(out()).contains("first\n   ::add-mask::y\nsub is repo:o/r ##[add-mask]z\n")
+                .endsWith("plain text\n");
+        assertThat(out().lines().filter(l -> l.startsWith("::stop-commands::"))).hasSize(1);
+    }
+
+    /**
+     * The runner's reading of a step's stdout (actions/runner ActionCommandManager): a line is a command when,
+     * trimmed, it starts with {@code ::}, or when it holds the legacy {@code ##[} anywhere; after
+     * {@code ::stop-commands::TOKEN} nothing is, until the line {@code ::TOKEN::}.
+     */
+    private static List<String> commandsTheRunnerRuns(String stdout) {
+        List<String> ran = new ArrayList<>();
+        String resume = null;
+        for (String line : stdout.lines().toList()) {
+            String trimmed = line.strip();
+            if (resume != null) {
+                if (trimmed.equals("::" + resume + "::")) {
+                    resume = null;
+                }
+            } else if (trimmed.startsWith("::stop-commands::")) {
+                resume = trimmed.substring("::stop-commands::".length());
+            } else if (trimmed.startsWith("::")) {
+                ran.add(trimmed.substring(2, trimmed.indexOf("::", 2)).split(" ")[0]);
+            } else if (line.contains("##[")) {
+                ran.add(line.substring(line.indexOf("##[") + 3).split("[] ]")[0]);
+            }
+        }
+        return ran;
     }
 
     @Test

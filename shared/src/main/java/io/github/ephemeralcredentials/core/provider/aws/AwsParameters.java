@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *       {@code AWS_REGION}; without it the global endpoint {@code https://sts.amazonaws.com/} is used</li>
  *   <li>{@code endpoint}: a custom STS endpoint (VPC endpoint, FIPS, Ceph RadosGW); HTTPS, or HTTP on loopback</li>
  *   <li>{@code session-name-prefix}: put before the session name derived from the claims (e.g. the profile owner)</li>
+ *   <li>{@code session-name}: the whole session name instead (configure-aws-credentials' {@code role-session-name});
+ *       CloudTrail then no longer tells runs apart by it</li>
  *   <li>{@code chain-role-arn}: a second role assumed with the first role's credentials ({@code AssumeRole}, SigV4)</li>
  *   <li>{@code credentials-file}: {@code true} for a file outside the workspace, or a path; mode 0600, deleted at
  *       cleanup; {@code credentials-profile} names its section (default {@code default})</li>
@@ -44,7 +46,8 @@ import java.util.regex.Pattern;
  * {@code RoleSessionName} {@code [\w+=,.@-]{2,64}}, web identity {@code Policy} at most 2048 characters of
  * {@code [\u0009\u000A\u000D\u0020-\u00FF]}, ARNs 20–2048 characters; at most 10 managed policy ARNs (IAM quota).
  */
-record AwsParameters(String roleArn, String region, URI endpoint, String sessionNamePrefix, String chainRoleArn,
+record AwsParameters(String roleArn, String region, URI endpoint, String sessionNamePrefix, String sessionName,
+                     String chainRoleArn,
                      long durationSeconds, String sessionPolicy, List<String> policyArns,
                      FileRequest credentialsFile, String credentialsProfile, FileRequest webIdentityTokenFile) {
 
@@ -59,6 +62,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final Pattern ROLE_ARN = Pattern.compile(
             "arn:aws(-[a-z]+)*:iam::([0-9]{12}|(?![0-9]+:)[A-Za-z0-9_-]{0,64}):role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     private static final Pattern POLICY_ARN = Pattern.compile(
@@ -75,6 +79,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
     }
 
     private static final Set<String> PARAMETERS = Set.of("role-arn", "region", "endpoint", "session-name-prefix",
+            "session-name",
             "chain-role-arn", "credentials-file", "credentials-profile", "web-identity-token-file");
     private static final Set<String> SCOPE = Set.of("session-policy", "policy-arns");
 
@@ -93,6 +98,11 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         URI endpoint = optionalString(p, "endpoint").map(AwsParameters::endpoint)
                 .orElseGet(() -> defaultEndpoint(region));
         String prefix = optionalString(p, "session-name-prefix").orElse(null);
+        String sessionName = optionalString(p, "session-name").orElse(null);
+        if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
+            throw invalid("parameter 'session-name' is '" + sessionName + "'; STS takes 2 to 64 of the characters "
+                    + "A-Z a-z 0-9 _ + = , . @ -");
+        }
         String chain = optionalString(p, "chain-role-arn").orElse(null);
         if (chain != null) {
             checkArn("chain-role-arn", chain, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
@@ -114,7 +124,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
                     + "ignore this profile's session policy, policy ARNs and role chaining; remove the scope and "
                     + "'chain-role-arn' or do not use 'web-identity-token-file'");
         }
-        return new AwsParameters(roleArn, region, endpoint, prefix, chain, duration, policy, policyArns,
+        return new AwsParameters(roleArn, region, endpoint, prefix, sessionName, chain, duration, policy, policyArns,
                 credentialsFile, credentialsProfile, tokenFile);
     }
 

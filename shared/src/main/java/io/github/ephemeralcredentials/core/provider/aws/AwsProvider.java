@@ -70,7 +70,7 @@ public final class AwsProvider implements CredentialProvider {
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
         AwsParameters p = AwsParameters.from(request);
-        String sessionName = SessionName.derive(request.claims(),
+        String sessionName = p.sessionName() != null ? p.sessionName() : SessionName.derive(request.claims(),
                 p.sessionNamePrefix() != null ? p.sessionNamePrefix() : request.owner());
         boolean chained = p.chainRoleArn() != null;
 
@@ -104,7 +104,8 @@ public final class AwsProvider implements CredentialProvider {
 
     private EphemeralCredential keyCredential(AwsParameters p, String sessionName, StsCredentials c, String token) {
         List<CredentialValue> values = new ArrayList<>();
-        values.add(CredentialValue.plain("aws-access-key-id", c.accessKeyId(), "AWS_ACCESS_KEY_ID"));
+        // Not secret by itself, but configure-aws-credentials masks it and outputs it only on request; so do we.
+        values.add(CredentialValue.secret("aws-access-key-id", c.accessKeyId(), "AWS_ACCESS_KEY_ID"));
         values.add(CredentialValue.secret("aws-secret-access-key", c.secretAccessKey(), "AWS_SECRET_ACCESS_KEY"));
         values.add(CredentialValue.secret("aws-session-token", c.sessionToken(), "AWS_SESSION_TOKEN"));
         addRegion(values, p);
@@ -122,7 +123,7 @@ public final class AwsProvider implements CredentialProvider {
                 values.add(CredentialValue.plain("aws-profile", p.credentialsProfile(), "AWS_PROFILE"));
             }
         }
-        return new EphemeralCredential(ID, values, facts(c, sessionName, c.expiration()), c.expiration(),
+        return new EphemeralCredential(ID, values, facts(p, c, sessionName, c.expiration()), c.expiration(),
                 List.of(), files);
     }
 
@@ -146,7 +147,7 @@ public final class AwsProvider implements CredentialProvider {
         addRegion(values, p);
         // Not exported: the token is in the file; listed so hosts mask it.
         values.add(CredentialValue.secret("web-identity-token", token, null));
-        return new EphemeralCredential(ID, values, facts(probe, sessionName, expiresAt), expiresAt, List.of(), files);
+        return new EphemeralCredential(ID, values, facts(p, probe, sessionName, expiresAt), expiresAt, List.of(), files);
     }
 
     private static void addRegion(List<CredentialValue> values, AwsParameters p) {
@@ -163,8 +164,15 @@ public final class AwsProvider implements CredentialProvider {
         form.putAll(StsClient.policyArns(p.policyArns()));
     }
 
-    private static Map<String, String> facts(StsCredentials c, String sessionName, Instant expiresAt) {
+    private static Map<String, String> facts(AwsParameters p, StsCredentials c, String sessionName,
+                                             Instant expiresAt) {
         Map<String, String> facts = new LinkedHashMap<>();
+        List<String> narrowedBy = new ArrayList<>(p.policyArns());
+        if (p.sessionPolicy() != null) {
+            narrowedBy.add("an inline session policy");
+        }
+        facts.put("scope", narrowedBy.isEmpty() ? "the role's permissions"
+                : "the role's permissions within " + String.join(", ", narrowedBy));
         String account = c.accountId();
         if (account != null) {
             facts.put("aws-account-id", account);

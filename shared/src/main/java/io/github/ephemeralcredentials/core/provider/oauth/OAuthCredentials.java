@@ -29,6 +29,10 @@ final class OAuthCredentials {
         if (profile.client().clientId() != null) {
             facts.put("client-id", profile.client().clientId());
         }
+        String scope = token.scope() != null ? token.scope() : String.join(" ", profile.scopes());
+        if (!scope.isBlank()) {
+            facts.put("scope", scope);
+        }
         Instant expiresAt = token.expiresAt();
         if (expiresAt == null) {
             expiresAt = jwtExpiry(token.accessToken());

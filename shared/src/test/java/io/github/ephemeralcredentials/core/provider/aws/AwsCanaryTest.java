@@ -95,7 +95,7 @@ class AwsCanaryTest {
         SecretCanary.Outcome<EphemeralCredential> outcome = canary.attempt(() -> provider.exchange(request(Map.of())));
         assertThat(outcome.failure()).isNull();
         // The secrets ARE in the credential's values (that is the point) — but nowhere else.
-        assertThat(outcome.value().secrets()).containsExactly(secretKey, sessionToken);
+        assertThat(outcome.value().secrets()).containsExactly("ASIAEXAMPLE", secretKey, sessionToken);
         check("success", outcome, outcome.value().facts().toString(), outcome.value().values().toString());
     }
 

@@ -100,6 +100,18 @@ class AwsProviderWireTest {
     }
 
     @Test
+    void aWholeSessionNameIsSentAsGivenAndAnInvalidOneIsRefusedBeforeTheCall() throws Exception {
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "s", "t", EXP)));
+        provider.exchange(request(Map.of("session-name", "GitHubActions"), Map.of(), Duration.ofMinutes(30)));
+        assertThat(form(sts.takeRequest())).containsEntry("RoleSessionName", "GitHubActions");
+
+        assertThatThrownBy(() -> provider.exchange(request(Map.of("session-name", "two words"), Map.of(),
+                Duration.ofMinutes(30)))).isInstanceOf(ProviderException.class)
+                .hasMessageContaining("parameter 'session-name' is 'two words'").hasMessageContaining("2 to 64");
+        assertThat(sts.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
     void sendsTheDocumentedUnsignedFormAndExportsTheCredentials() throws Exception {
         sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAEXAMPLE", "secret/key+1", "session-token-1", EXP)));
         String policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"read only\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
@@ -131,7 +143,7 @@ class AwsProviderWireTest {
                 Map.entry("AWS_SESSION_TOKEN", "session-token-1"),
                 Map.entry("AWS_REGION", "eu-west-1"),
                 Map.entry("AWS_DEFAULT_REGION", "eu-west-1"));
-        assertThat(c.secrets()).containsExactly("secret/key+1", "session-token-1");
+        assertThat(c.secrets()).containsExactly("ASIAEXAMPLE", "secret/key+1", "session-token-1");
         assertThat(c.facts()).containsEntry("aws-account-id", "123456789012")
                 .containsEntry("authenticated-arn", "arn:aws:sts::123456789012:assumed-role/deploy/acme-app-42-1")
                 .containsEntry("principal", "AROACLKWSDQRAOEXAMPLE:acme-app-42-1")
