@@ -81,7 +81,9 @@ class ActionContainerTest {
         assertThat(main.stderr()).doesNotContain(accessToken, idToken);
         Canary.absent(Files.readString(runner.step().summary()), secrets);
         Canary.absent(String.join("\n", RunnerFileCommands.read(runner.step().output()).values()), secrets);
-        assertThat(RunnerFileCommands.read(runner.step().output())).containsKey("expiration");
+        assertThat(RunnerFileCommands.read(runner.step().output())).containsKey("expiration")
+                .containsEntry("principal", "deployer").containsEntry("scope", "deploy");
+        assertThat(Files.readString(runner.step().summary())).contains("| jwt-bearer | deployer | deploy |");
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
         assertThat(state).containsKey(ActionState.NAME);

@@ -156,6 +156,17 @@ class MainStepTest {
     }
 
     @Test
+    void aRunnerFileThatCannotBeWrittenIsOneErrorLineNotAStackTrace() throws IOException {
+        Map<String, String> env = new HashMap<>(runner.environment(AWS_INPUTS, true));
+        env.put("GITHUB_OUTPUT", Files.createDirectories(dir.resolve("not-a-file")).toString());
+        assertThat(mainWith(env)).isEqualTo(1);
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .startsWith("::error::the step failed: ");
+        assertThat(out()).doesNotContain("\tat ", "Exception");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
     void aProviderDenialShowsThePresentedClaimsInAGroup() {
         runner.claim("environment", "production");
         provider.failure = new ProviderException("aws", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
