@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,19 +39,42 @@ class ActionYmlTest {
     Path dir;
 
     @SuppressWarnings("unchecked")
+    private static Map<String, Object> actionYml() throws IOException {
+        return (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("..", "action.yml")));
+    }
+
+    @SuppressWarnings("unchecked")
     private static Set<String> declaredInputs() throws IOException {
-        Path file = Path.of("..", "action.yml");
-        Map<String, Object> action = (Map<String, Object>) new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(file));
-        return new TreeSet<>(((Map<String, Object>) action.get("inputs")).keySet());
+        return new TreeSet<>(((Map<String, Object>) actionYml().get("inputs")).keySet());
     }
 
     @Test
     void actionYmlDeclaresExactlyTheInputsTheStepsRead() throws IOException {
         Set<String> read = new TreeSet<>(MainStep.GENERAL_INPUTS);
         read.addAll(ProviderInputs.inputs());
+        read.add(GcpFiles.WORKSPACE_INPUT);
 
         assertThat(declaredInputs()).containsExactlyInAnyOrderElementsOf(read);
+    }
+
+    /**
+     * The runner rewrites every environment value of a container step that starts with a mounted host directory
+     * (actions/runner ContainerActionHandler: {@code TranslateToContainerPath} over the whole environment, inputs
+     * included), and a {@code runs.env} or {@code runs.args} expression may read only {@code inputs}
+     * (action_yaml.json, {@code container-runs-env}/{@code container-runs-context}). So github.workspace reaches
+     * the container untranslated only as an input default, passed on as an argument.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRunnersWorkspaceReachesTheContainerAsAnArgument() throws IOException {
+        Map<String, Object> action = actionYml();
+        Map<String, Object> input = (Map<String, Object>) ((Map<String, Object>) action.get("inputs"))
+                .get(GcpFiles.WORKSPACE_INPUT);
+        assertThat(input.get("default")).isEqualTo("${{ github.workspace }}");
+        Map<String, Object> runs = (Map<String, Object>) action.get("runs");
+        assertThat((List<Object>) runs.get("args"))
+                .containsExactly("action", "main", "${{ inputs." + GcpFiles.WORKSPACE_INPUT + " }}");
     }
 
     /** Every input of one provider, with values the provider's own validation accepts. */
