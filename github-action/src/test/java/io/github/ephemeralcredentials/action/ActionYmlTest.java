@@ -59,6 +59,25 @@ class ActionYmlTest {
     }
 
     /**
+     * Both ways: every output some profile makes the step write is declared (a workflow reading an undeclared one
+     * works, but nobody can find it), and every declared output is written by some profile (action.yml once declared
+     * {@code credentials-file-path} while the step wrote {@code credentials-file}).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void actionYmlDeclaresExactlyTheOutputsTheStepsWrite() throws Exception {
+        Set<String> written = new TreeSet<>();
+        try (EveryOutput every = new EveryOutput(dir)) {
+            every.run().values().forEach(written::addAll);
+        }
+        assertThat(written).containsAll(EveryOutput.CONFIGURED_NAMES);
+        written.removeAll(EveryOutput.CONFIGURED_NAMES);
+
+        Set<String> declared = new TreeSet<>(((Map<String, Object>) actionYml().get("outputs")).keySet());
+        assertThat(declared).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    /**
      * The runner rewrites every environment value of a container step that starts with a mounted host directory
      * (actions/runner ContainerActionHandler: {@code TranslateToContainerPath} over the whole environment, inputs
      * included), and a {@code runs.env} or {@code runs.args} expression may read only {@code inputs}

@@ -148,6 +148,8 @@ class GcpCredentialsFileTest {
         Map<String, String> exported = RunnerFileCommands.read(runner.step().env());
         assertThat(exported).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", onRunner)
                 .containsEntry("CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", onRunner);
+        // The output action.yml declares (google-github-actions/auth's credentials_file_path).
+        assertThat(RunnerFileCommands.read(runner.step().output())).containsEntry("credentials-file-path", onRunner);
         // The post step runs in a container too: it deletes through the container's path.
         assertThat(ActionState.fromJson(RunnerFileCommands.read(runner.step().state()).get(ActionState.NAME)).files())
                 .containsExactly(file.toString());

@@ -198,10 +198,11 @@ public final class GcpProvider implements CredentialProvider {
                     audiences.size() == 1 ? audiences.get(0) : null, wip, stsUrl.toString(), impersonationUrl,
                     lifetimeSeconds);
             written = file.files();
-            values.add(CredentialValue.plain("credentials-file", file.jobPath(), "GOOGLE_APPLICATION_CREDENTIALS"));
+            // The output name action.yml declares, google-github-actions/auth's credentials_file_path in our spelling.
+            values.add(CredentialValue.plain("credentials-file-path", file.jobPath(), "GOOGLE_APPLICATION_CREDENTIALS"));
             values.add(CredentialValue.plain("cloudsdk-credential-file", file.jobPath(),
                     "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"));
-            facts.put("credentials-file", file.jobPath());
+            facts.put("credentials-file-path", file.jobPath());
         }
         return new EphemeralCredential(ID, values, facts, expiresAt, List.of(), written);
     }
