@@ -136,12 +136,18 @@ class GcpCredentialsFileTest {
 
     @Test
     void theFileIsInTheWorkspaceReadableByItsOwnerAndExportedUnderTheRunnersPath() throws IOException {
+        if (Integer.valueOf(0).equals(Files.getAttribute(runner.workspace(), "unix:uid"))) {
+            // Running as root, as the container does: the workspace is the runner's user's (uid 1001 on hosted runners).
+            Files.setAttribute(runner.workspace(), "unix:gid", 127);
+            Files.setAttribute(runner.workspace(), "unix:uid", 1001);
+        }
         assertThat(main(runner.environment(INPUTS, true), RunnerEmulation.WORKSPACE_ON_RUNNER)).as(out()).isZero();
 
         Path file = credentialsFile();
         assertThat(file.getFileName().toString()).matches("gha-creds-[0-9a-f]{16}\\.json");
         // The runner's user owns the workspace; the container's root hands the file over to it.
         assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:uid"));
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:gid"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
 
         String onRunner = runner.workspaceOnRunner().resolve(file.getFileName()).toString();

@@ -83,7 +83,7 @@ final class ExternalAccountFile {
             written.remove(configFile);
             written.add(0, configFile);
             return new Written(List.copyOf(written), host.jobPath(configFile));
-        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             for (Path p : written) {
                 try {
                     Files.deleteIfExists(p);

@@ -30,6 +30,7 @@ import java.util.Set;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -229,6 +230,52 @@ class GcpProviderTest {
                 params("credentials-file", true, "credentials-dir", sub.toString())));
         assertThat(inSub.environment().get("GOOGLE_APPLICATION_CREDENTIALS"))
                 .isEqualTo(workspaceOnRunner.resolve("creds").resolve(inSub.files().get(0).getFileName()).toString());
+    }
+
+    private int processUid() throws IOException {
+        Path probe = Files.createTempFile(temp, "uid-", ".probe");
+        try {
+            return (Integer) Files.getAttribute(probe, "unix:uid");
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    @Test
+    void asRootTheFileIsHandedToTheWorkspacesOwner() throws Exception {
+        // The container's situation: root writes into a workspace the runner's user owns.
+        Assumptions.assumeTrue(processUid() == 0, "only root can hand a file to another user");
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.setAttribute(workspace, "unix:uid", 1001);
+        Files.setAttribute(workspace, "unix:gid", 127);
+
+        EphemeralCredential credential = forJob(workspace, workspace, RUNNER_ENDPOINT).exchange(request(ci,
+                params("credentials-file", true)));
+        Path file = credential.files().get(0);
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(1001);
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(127);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void aProcessThatCannotHandTheFileToTheOwnerFailsAndLeavesNothing() throws Exception {
+        // A world-writable directory someone else owns (/tmp, root's): the file could be written but not given away,
+        // and a file the job's steps cannot read is worse than a clear failure.
+        Path shared = Path.of("/tmp");
+        Assumptions.assumeTrue(processUid() != 0 && Files.isWritable(shared)
+                && !Files.getAttribute(shared, "unix:uid").equals(processUid()), "needs a non-root process");
+        try (var before = Files.list(shared)) {
+            long existing = before.filter(f -> f.getFileName().toString().startsWith("gha-creds-")).count();
+            ProviderException e = catchThrowableOfType(ProviderException.class, () -> forJob(shared, shared,
+                    RUNNER_ENDPOINT).exchange(request(ci, params("credentials-file", true))));
+            assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
+            assertThat(e.getMessage()).contains("for the job's later steps").contains("'credentials-file' to false")
+                    .doesNotContain("runtime-token-canary");
+            try (var after = Files.list(shared)) {
+                assertThat(after.filter(f -> f.getFileName().toString().startsWith("gha-creds-")).count())
+                        .isEqualTo(existing);
+            }
+        }
     }
 
     @Test
