@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.cli;
 
 import io.github.ephemeralcredentials.action.ActionRuntime;
+import io.github.ephemeralcredentials.action.GcpFiles;
 import io.github.ephemeralcredentials.action.MainStep;
 import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.WorkflowCommands;
@@ -8,6 +9,8 @@ import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
+import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
+import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code action main} / {@code action post}: the GitHub Action's container entry points (action.yml). */
 @Command(name = "action",
@@ -27,11 +31,25 @@ final class ActionCommand {
 
     @Command(name = "main", description = "Request the job's OIDC token, exchange it, mask and export the credentials.")
     static final class Main implements Callable<Integer> {
+        // action.yml passes github.workspace here: an argument is the one value the runner does not turn into a
+        // container path, and files the later steps read must be exported under the runner's own path.
+        @Parameters(arity = "0..1", paramLabel = "WORKSPACE_ON_RUNNER",
+                description = "the workspace as the runner names it (github.workspace); default $GITHUB_WORKSPACE")
+        String workspaceOnRunner;
+
+        Main() {
+        }
+
+        Main(String workspaceOnRunner) {
+            this.workspaceOnRunner = workspaceOnRunner;
+        }
+
         @Override
         public Integer call() {
             Map<String, String> env = System.getenv();
             boolean tls = env.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_URL", "").startsWith("https:");
-            return new MainStep(env, commands(), BackgroundStart.start(() -> runtime(env), tls)).run();
+            return new MainStep(env, commands(), BackgroundStart.start(
+                    () -> runtime(env, GcpFiles.forContainerStep(env, workspaceOnRunner)), tls)).run();
         }
     }
 
@@ -52,8 +70,14 @@ final class ActionCommand {
         return new WorkflowCommands(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
     }
 
+    /** The providers for the CLI's own commands and the post step (which only deletes and revokes). */
     static ActionRuntime runtime(Map<String, String> env) {
+        return runtime(env, GcpFiles.forCommandLine(env));
+    }
+
+    static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost gcpFiles) {
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT.withoutHttp2());
-        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get, Clock.systemUTC()));
+        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get,
+                AwsProvider.defaultFileDirectory(), gcpFiles, Clock.systemUTC()));
     }
 }

@@ -6,11 +6,13 @@ import io.github.ephemeralcredentials.action.ActionState;
 import io.github.ephemeralcredentials.action.Canary;
 import io.github.ephemeralcredentials.action.RunnerEmulation;
 import io.github.ephemeralcredentials.action.RunnerFileCommands;
+import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import mockwebserver3.MockWebServer;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +94,59 @@ class ActionContainerTest {
         assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();
         assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("ACCESS_TOKEN", "");
         Canary.onlyInsideMasks(post.stdout(), secrets);
+    }
+
+    @Test
+    void aGcpCredentialsFileIsExportedUnderTheWorkspacePathActionYmlPassesAndDeletedByThePost() throws Exception {
+        FakeGoogle google = new FakeGoogle();
+        google.workloadIdentityUsers.put(FakeGoogle.SA, java.util.Set.of("principal://iam.googleapis.com/projects/"
+                + "123456789012/locations/global/workloadIdentityPools/ci-pool/subject/" + runner.subject()));
+        try (MockWebServer googleServer = new MockWebServer()) {
+            googleServer.setDispatcher(google);
+            googleServer.start(java.net.InetAddress.getLoopbackAddress(), 0);
+            String base = "http://127.0.0.1:" + googleServer.getPort();
+            // Google's endpoints can move only through a profile, so the policy points them at the fake.
+            Files.writeString(runner.workspace().resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      gcp:
+                        provider: gcp
+                        maxLifetime: 15m
+                        parameters:
+                          workload-identity-provider: %s
+                          service-account: %s
+                          sts-endpoint: %s/v1/token
+                          iamcredentials-endpoint: %s
+                          credentials-file: true
+                    rules:
+                      - name: this-repository
+                        issuer: %s
+                        profiles: [gcp]
+                        claims:
+                          repository: %s
+                    """.formatted(FakeGoogle.PROVIDER, FakeGoogle.SA, base, base, runner.issuerUrl(),
+                    RunnerEmulation.REPOSITORY));
+            Map<String, String> inputs = Map.of("policy", "policy.yaml", "profile", "gcp");
+
+            // action.yml's args: action main ${{ inputs.workspace-on-runner }} (github.workspace by default).
+            Container.Result main = Container.run(runner.environment(inputs, true), runner.workspace(), "action",
+                    "main", RunnerEmulation.WORKSPACE_ON_RUNNER);
+            assertThat(main.exitCode()).as(main.stdout() + main.stderr()).isZero();
+
+            String exported = RunnerFileCommands.read(runner.step().env()).get("GOOGLE_APPLICATION_CREDENTIALS");
+            assertThat(exported).startsWith(RunnerEmulation.WORKSPACE_ON_RUNNER + "/gha-creds-").endsWith(".json");
+            Path file = runner.workspace().resolve(Path.of(exported).getFileName());
+            assertThat(file).exists();
+            assertThat(Files.readString(file)).contains("\"url\"").contains("\"subject_token_field_name\" : \"value\"");
+            assertThat(main.stdout() + main.stderr()).doesNotContain(runner.requestToken());
+
+            Map<String, String> state = RunnerFileCommands.read(runner.step().state());
+            Container.Result post = Container.run(runner.postEnvironment(inputs, state), runner.workspace(),
+                    "action", "post");
+            assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();
+            assertThat(file).doesNotExist();
+            assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", "");
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,17 +39,21 @@ class ActionYmlTest {
     Path dir;
 
     @SuppressWarnings("unchecked")
+    private static Map<String, Object> actionYml() throws IOException {
+        return (Map<String, Object>) new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("..", "action.yml")));
+    }
+
+    @SuppressWarnings("unchecked")
     private static Set<String> declaredInputs() throws IOException {
-        Path file = Path.of("..", "action.yml");
-        Map<String, Object> action = (Map<String, Object>) new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(file));
-        return new TreeSet<>(((Map<String, Object>) action.get("inputs")).keySet());
+        return new TreeSet<>(((Map<String, Object>) actionYml().get("inputs")).keySet());
     }
 
     @Test
     void actionYmlDeclaresExactlyTheInputsTheStepsRead() throws IOException {
         Set<String> read = new TreeSet<>(MainStep.GENERAL_INPUTS);
         read.addAll(ProviderInputs.inputs());
+        read.add(GcpFiles.WORKSPACE_INPUT);
 
         assertThat(declaredInputs()).containsExactlyInAnyOrderElementsOf(read);
     }
@@ -57,6 +62,44 @@ class ActionYmlTest {
     void noProviderInputHasADefaultForTheRunnerWouldSetItOnEveryStepAndClashWithAProfile() {
         assertThat(RunnerEmulation.ACTION_YML_DEFAULTS.keySet()).isNotEmpty()
                 .doesNotContainAnyElementsOf(ProviderInputs.providerSpecificInputs());
+    }
+
+    /**
+     * Both ways: every output some profile makes the step write is declared (a workflow reading an undeclared one
+     * works, but nobody can find it), and every declared output is written by some profile (action.yml once declared
+     * {@code credentials-file-path} while the step wrote {@code credentials-file}).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void actionYmlDeclaresExactlyTheOutputsTheStepsWrite() throws Exception {
+        Set<String> written = new TreeSet<>();
+        try (EveryOutput every = new EveryOutput(dir)) {
+            every.run().values().forEach(written::addAll);
+        }
+        assertThat(written).containsAll(EveryOutput.CONFIGURED_NAMES);
+        written.removeAll(EveryOutput.CONFIGURED_NAMES);
+
+        Set<String> declared = new TreeSet<>(((Map<String, Object>) actionYml().get("outputs")).keySet());
+        assertThat(declared).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    /**
+     * The runner rewrites every environment value of a container step that starts with a mounted host directory
+     * (actions/runner ContainerActionHandler: {@code TranslateToContainerPath} over the whole environment, inputs
+     * included), and a {@code runs.env} or {@code runs.args} expression may read only {@code inputs}
+     * (action_yaml.json, {@code container-runs-env}/{@code container-runs-context}). So github.workspace reaches
+     * the container untranslated only as an input default, passed on as an argument.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRunnersWorkspaceReachesTheContainerAsAnArgument() throws IOException {
+        Map<String, Object> action = actionYml();
+        Map<String, Object> input = (Map<String, Object>) ((Map<String, Object>) action.get("inputs"))
+                .get(GcpFiles.WORKSPACE_INPUT);
+        assertThat(input.get("default")).isEqualTo("${{ github.workspace }}");
+        Map<String, Object> runs = (Map<String, Object>) action.get("runs");
+        assertThat((List<Object>) runs.get("args"))
+                .containsExactly("action", "main", "${{ inputs." + GcpFiles.WORKSPACE_INPUT + " }}");
     }
 
     /** Every input of one provider, with values the provider's own validation accepts. */

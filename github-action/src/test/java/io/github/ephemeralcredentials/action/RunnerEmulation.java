@@ -39,7 +39,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  *   one. Tests can inject 5xx answers and stalls.</li>
  *   <li>The container's mounts: {@code /github/file_commands} (the {@code set_env_}, {@code set_output_},
  *   {@code save_state_}, {@code step_summary_} files, created empty per step as the runner does),
- *   {@code /github/workspace}, {@code /github/home}, {@code /github/runner_temp} — each a temp dir.</li>
+ *   {@code /github/workspace}, {@code /github/home}, {@code /github/runner_temp} — each a temp dir — and the name
+ *   the runner itself has for the workspace ({@link #workspaceOnRunner()}, action.yml's {@code github.workspace}
+ *   argument), which exists only on the runner's side of the mount.</li>
  * </ul>
  *
  * <p>By default tokens are signed by a {@link TokenIssuer} served at {@link #issuerUrl()} (discovery and JWKS),
@@ -50,6 +52,8 @@ public final class RunnerEmulation implements AutoCloseable {
     public static final String OWNER = "octo-org";
     public static final String REPOSITORY = OWNER + "/octo-repo";
     public static final String TOKEN_PATH = "/_apis/distributedtask/hubs/Actions/plans/7f3e/jobs/2c1a/idtoken";
+    /** {@code github.workspace} on a GitHub-hosted Linux runner, as the container's argument carries it. */
+    public static final String WORKSPACE_ON_RUNNER = "/home/runner/work/octo-repo/octo-repo";
 
     private final MockWebServer server = new MockWebServer();
     private final String requestToken = "request-token-" + UUID.randomUUID();
@@ -236,8 +240,10 @@ public final class RunnerEmulation implements AutoCloseable {
             env.put(IdTokenClient.URL_VARIABLE, tokenUrl());
             env.put(IdTokenClient.TOKEN_VARIABLE, requestToken);
         }
-        // The runner sets INPUT_<name> for every input action.yml gives a default, whether the step names it or not.
-        ACTION_YML_DEFAULTS.forEach((name, value) -> env.put(ActionInputs.variable(name), value));
+        // The runner sets INPUT_<name> for every input action.yml gives a default, whether the step names it or not,
+        // with its expressions evaluated (action.yml's defaults use github.workspace only).
+        ACTION_YML_DEFAULTS.forEach((name, value) -> env.put(ActionInputs.variable(name),
+                value.replace("${{ github.workspace }}", workspace.toString())));
         inputs.forEach((name, value) -> env.put(ActionInputs.variable(name), value));
         return env;
     }
@@ -296,6 +302,11 @@ public final class RunnerEmulation implements AutoCloseable {
 
     public Path workspace() {
         return workspace;
+    }
+
+    /** The workspace as the runner's own steps name it: the path a file exported to them must have. */
+    public Path workspaceOnRunner() {
+        return Path.of(WORKSPACE_ON_RUNNER);
     }
 
     public Path root() {

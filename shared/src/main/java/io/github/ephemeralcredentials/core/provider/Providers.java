@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.core.provider;
 
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
+import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
@@ -49,14 +50,25 @@ public final class Providers {
     public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
                                                            Function<String, String> environment, Path fileDirectory,
                                                            Clock clock) {
+        return standard(http, retries, environment, fileDirectory, CredentialsFileHost.privateIn(fileDirectory), clock);
+    }
+
+    /**
+     * @param gcpFiles where GCP's {@code external_account} file goes and what it reads the CI token from, for a host
+     *                 whose later steps see files elsewhere than this process does (a container action)
+     */
+    public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
+                                                           Function<String, String> environment, Path fileDirectory,
+                                                           CredentialsFileHost gcpFiles, Clock clock) {
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(gcpFiles, "gcpFiles");
         Objects.requireNonNull(environment, "environment");
         Map<String, Supplier<CredentialProvider>> factories = new LinkedHashMap<>();
         factories.put(AwsProvider.ID, () -> new AwsProvider(http, retries, fileDirectory));
         factories.put(AzureProvider.ID, () -> new AzureProvider(http, retries, clock));
         factories.put(TokenExchangeProvider.ID, () -> new TokenExchangeProvider(http, retries, environment, clock));
         factories.put(JwtBearerProvider.ID, () -> new JwtBearerProvider(http, retries, environment, clock));
-        factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, fileDirectory));
+        factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, gcpFiles));
         factories.put(VaultProvider.ID, () -> new VaultProvider(http, retries, clock));
         factories.put(GitHubAppProvider.ID, () -> new GitHubAppProvider(http, retries, environment, clock));
         return onDemand(factories);

@@ -3,61 +3,86 @@ package io.github.ephemeralcredentials.core.provider.gcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
+import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost.CiTokenEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An {@code external_account} credentials file (Google's "workload identity federation" credential configuration)
- * and the CI token file its {@code credential_source} reads, so Google's client libraries and gcloud exchange the
- * token themselves. Both files are created owner-only (POSIX 0600 given at creation, so there is no moment when
- * another user can read the CI token), outside the workspace by default (the system temporary directory), and are
- * deleted at cleanup through the credential's file list. The token file holds the CI token as it was: a job that
- * outlives that token needs the host to rewrite the file with a fresh one.
+ * An {@code external_account} credentials file (Google's "workload identity federation" credential configuration),
+ * so Google's client libraries and gcloud exchange the CI token themselves, as often as they need to.
+ *
+ * <p>Where the host knows the CI's token endpoint, {@code credential_source} is that URL with its bearer header,
+ * exactly as google-github-actions/auth writes it: the libraries then fetch a fresh CI token each time, where a
+ * token copied into a file would expire minutes after the step (GitHub's live about five). Otherwise
+ * {@code credential_source} names a second file holding the CI token this exchange used, and a job that outlives
+ * it needs the host to rewrite that file.
+ *
+ * <p>Files are created new (never over an existing one) with mode 0600 from the start, so no other user can read
+ * them at any moment; for a host whose later steps run as the directory's owner (a container action runs as root),
+ * they are then handed to that owner and made group-readable, 0640, as google-github-actions/auth does. They are
+ * deleted at cleanup through the credential's file list.
  */
 final class ExternalAccountFile {
 
     static final String SUBJECT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CredentialsFileHost host;
     private final Path directory;
 
-    ExternalAccountFile(Path directory) {
+    /** The files written, credentials file first, and the path the job's steps know the credentials file by. */
+    record Written(List<Path> files, String jobPath) {
+    }
+
+    ExternalAccountFile(CredentialsFileHost host, Path directory) {
+        this.host = host;
         this.directory = directory;
     }
 
-    /** @return the files written, credentials file first; nothing is left behind when this throws */
-    List<Path> write(String ciToken, WorkloadIdentityProvider wip, String tokenUrl, String impersonationUrl,
-                     Long lifetimeSeconds) {
+    /**
+     * @param ciAudience the {@code aud} the CI token was issued for, so the endpoint issues the same kind again; null
+     *                   when the token has not exactly one (then the token file is the source)
+     * @return nothing is left behind when this throws
+     */
+    Written write(String ciToken, String ciAudience, WorkloadIdentityProvider wip, String tokenUrl,
+                  String impersonationUrl, Long lifetimeSeconds) {
         List<Path> written = new ArrayList<>();
         try {
-            Path tokenFile = create("gcp-subject-token-", ".jwt");
-            written.add(tokenFile);
-            Files.writeString(tokenFile, ciToken, StandardCharsets.US_ASCII);
-
             ObjectNode config = GoogleApi.JSON.createObjectNode();
             config.put("type", "external_account");
             config.put("audience", wip.audience());
             config.put("subject_token_type", SUBJECT_TOKEN_TYPE);
             config.put("token_url", tokenUrl);
             ObjectNode source = config.putObject("credential_source");
-            source.put("file", tokenFile.toAbsolutePath().toString());
-            source.putObject("format").put("type", "text");
+            CiTokenEndpoint endpoint = host.tokenEndpoint();
+            if (endpoint != null && ciAudience != null) {
+                source.put("url", endpoint.forAudience(ciAudience).toString());
+                source.putObject("headers").put("Authorization", "Bearer " + endpoint.bearer());
+                source.putObject("format").put("type", "json").put("subject_token_field_name", "value");
+            } else {
+                Path tokenFile = create("gcp-subject-token-", ".jwt", ciToken, written);
+                source.put("file", tokenFile.toAbsolutePath().toString());
+                source.putObject("format").put("type", "text");
+            }
             if (impersonationUrl != null) {
                 config.put("service_account_impersonation_url", impersonationUrl);
                 if (lifetimeSeconds != null) {
                     config.putObject("service_account_impersonation").put("token_lifetime_seconds", lifetimeSeconds);
                 }
             }
-            Path configFile = create("gcp-external-account-", ".json");
+            Path configFile = create(host.namePrefix(), ".json", config.toPrettyString(), written);
+            written.remove(configFile);
             written.add(0, configFile);
-            Files.writeString(configFile, config.toPrettyString(), StandardCharsets.UTF_8);
-            return List.copyOf(written);
+            return new Written(List.copyOf(written), host.jobPath(configFile));
         } catch (IOException | UnsupportedOperationException e) {
             for (Path p : written) {
                 try {
@@ -66,18 +91,50 @@ final class ExternalAccountFile {
                     // best effort: the original failure is what the user must see
                 }
             }
-            throw new ProviderException(GcpProvider.ID, Reason.INVALID_PARAMETERS, null, "gcp: could not write the "
-                    + "credentials file in " + directory + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "); set 'credentials-dir' to a writable directory outside the workspace (e.g. $RUNNER_TEMP)", e);
+            String cause = e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new ProviderException(GcpProvider.ID, Reason.INVALID_PARAMETERS, null, host.forDirectoryOwner()
+                    ? "gcp: could not write the credentials file in " + directory + " for the job's later steps ("
+                    + cause + "); check that the workspace is writable and, where a container's root is remapped "
+                    + "(user namespaces), set 'credentials-file' to false and use the exported access token"
+                    : "gcp: could not write the credentials file in " + directory + " (" + cause + "); set "
+                    + "'credentials-dir' to a writable directory outside the workspace (e.g. $RUNNER_TEMP)", e);
         }
     }
 
-    private Path create(String prefix, String suffix) throws IOException {
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            return Files.createTempFile(directory, prefix, suffix, ownerOnly);
+    /** A new file named {@code prefix<16 hex digits>suffix}, added to {@code written} as soon as it exists. */
+    private Path create(String prefix, String suffix, String content, List<Path> written) throws IOException {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        Path file = directory.resolve(prefix + HexFormat.of().formatHex(random) + suffix);
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (posix) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            // Elsewhere (Windows) a new file in the user's temporary directory inherits an owner-only ACL.
+            Files.createFile(file);
         }
-        // Elsewhere (Windows) a new file in the user's temporary directory inherits an owner-only ACL.
-        return Files.createTempFile(directory, prefix, suffix);
+        written.add(file);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        if (posix && host.forDirectoryOwner()) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+            giveToOwnerOfDirectory(file);
+        }
+        return file;
+    }
+
+    /**
+     * Only when this process is not already the owner (a container's root writing into the runner's workspace);
+     * a process that is cannot be refused, and one that is not root and not the owner fails here, loudly, rather
+     * than leave a file the job cannot read.
+     */
+    private void giveToOwnerOfDirectory(Path file) throws IOException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+            return;
+        }
+        Object owner = Files.getAttribute(directory, "unix:uid");
+        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
+            Files.setAttribute(file, "unix:gid", Files.getAttribute(directory, "unix:gid"));
+            Files.setAttribute(file, "unix:uid", owner);
+        }
     }
 }

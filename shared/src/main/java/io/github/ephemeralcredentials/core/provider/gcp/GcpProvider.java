@@ -38,10 +38,10 @@ import okhttp3.OkHttpClient;
  * unique ID; omit for direct federated access), {@code delegates} (list), {@code sts-endpoint} (full token URL,
  * default {@code https://sts.googleapis.com/v1/token}), {@code iamcredentials-endpoint} (base URL, default
  * {@code https://iamcredentials.googleapis.com}; both for Private Service Connect or tests), {@code credentials-file}
- * (true to write the file), {@code credentials-dir} (where; default the directory the host gives, else the system temporary directory,
- * never the workspace unless asked), {@code export-access-token} (default true). Scope: {@code scopes} (default
- * cloud-platform). Google access tokens cannot be revoked: they end at their expiry; the files are deleted at
- * cleanup.
+ * (true to write the file), {@code credentials-dir} (where; default the directory the host gives, see
+ * {@link CredentialsFileHost}, else the system temporary directory), {@code export-access-token} (default true).
+ * Scope: {@code scopes} (default cloud-platform). Google access tokens cannot be revoked: they end at their expiry;
+ * the files are deleted at cleanup.
  */
 public final class GcpProvider implements CredentialProvider {
 
@@ -60,7 +60,7 @@ public final class GcpProvider implements CredentialProvider {
     private final GoogleApi api;
     private final Retries retries;
     private final Clock clock;
-    private final Path fileDir;
+    private final CredentialsFileHost files;
 
     /** Credentials files go to the JVM's temporary directory unless a profile names {@code credentials-dir}. */
     public GcpProvider(OkHttpClient http, Retries retries, Clock clock) {
@@ -68,14 +68,20 @@ public final class GcpProvider implements CredentialProvider {
     }
 
     /**
-     * @param fileDir where the credentials file goes when the profile names no {@code credentials-dir}; keep it
-     *                outside the job's workspace so the file is never archived or cached with it
+     * @param fileDir where the credentials file goes, private to this process, when the profile names no
+     *                {@code credentials-dir}; keep it outside the job's workspace so the file is never archived or
+     *                cached with it
      */
     public GcpProvider(OkHttpClient http, Retries retries, Clock clock, Path fileDir) {
+        this(http, retries, clock, CredentialsFileHost.privateIn(fileDir));
+    }
+
+    /** @param files where the credentials file goes, who reads it, and what its {@code credential_source} is */
+    public GcpProvider(OkHttpClient http, Retries retries, Clock clock, CredentialsFileHost files) {
         this.api = new GoogleApi(http);
         this.retries = retries;
         this.clock = clock;
-        this.fileDir = java.util.Objects.requireNonNull(fileDir, "fileDir");
+        this.files = java.util.Objects.requireNonNull(files, "files");
     }
 
     @Override
@@ -107,10 +113,13 @@ public final class GcpProvider implements CredentialProvider {
         }
         String lifetime = serviceAccount == null ? null : lifetime(request.lifetime(), parameters);
         boolean writeFile = parameters.flag("credentials-file", false);
-        Path directory = parameters.optional("credentials-dir").map(Path::of).orElse(fileDir);
+        Path directory = parameters.optional("credentials-dir").map(Path::of).orElse(files.directory());
         if (writeFile && !Files.isDirectory(directory)) {
-            throw parameters.invalid("'credentials-dir' " + directory + " is not a directory; give an existing "
-                    + "directory outside the workspace (e.g. $RUNNER_TEMP)");
+            throw parameters.optional("credentials-dir").isPresent()
+                    ? parameters.invalid("'credentials-dir' " + directory + " is not a directory; give an existing "
+                    + "directory outside the workspace (e.g. $RUNNER_TEMP)")
+                    : parameters.invalid("the credentials file's directory " + directory + " does not exist; "
+                    + "check that the job's workspace exists (actions/checkout creates it) or set 'credentials-dir'");
         }
         boolean exportToken = parameters.flag("export-access-token", true);
         if (!exportToken && !writeFile) {
@@ -181,17 +190,21 @@ public final class GcpProvider implements CredentialProvider {
         facts.put("workload-identity-provider", wip.resourceName());
         facts.put("scopes", String.join(" ", scopes));
         facts.put("expiration", expiresAt.toString());
-        List<Path> files = List.of();
+        List<Path> written = List.of();
         if (writeFile) {
             Long lifetimeSeconds = lifetime == null ? null : Long.parseLong(lifetime.substring(0, lifetime.length() - 1));
-            files = new ExternalAccountFile(directory).write(usedCiToken[0], wip, stsUrl.toString(), impersonationUrl,
+            List<String> audiences = request.claims().audience();
+            ExternalAccountFile.Written file = new ExternalAccountFile(files, directory).write(usedCiToken[0],
+                    audiences.size() == 1 ? audiences.get(0) : null, wip, stsUrl.toString(), impersonationUrl,
                     lifetimeSeconds);
-            String path = files.get(0).toAbsolutePath().toString();
-            values.add(CredentialValue.plain("credentials-file", path, "GOOGLE_APPLICATION_CREDENTIALS"));
-            values.add(CredentialValue.plain("cloudsdk-credential-file", path, "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"));
-            facts.put("credentials-file", path);
+            written = file.files();
+            // The output name action.yml declares, google-github-actions/auth's credentials_file_path in our spelling.
+            values.add(CredentialValue.plain("credentials-file-path", file.jobPath(), "GOOGLE_APPLICATION_CREDENTIALS"));
+            values.add(CredentialValue.plain("cloudsdk-credential-file", file.jobPath(),
+                    "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE"));
+            facts.put("credentials-file-path", file.jobPath());
         }
-        return new EphemeralCredential(ID, values, facts, expiresAt, List.of(), files);
+        return new EphemeralCredential(ID, values, facts, expiresAt, List.of(), written);
     }
 
     @Override

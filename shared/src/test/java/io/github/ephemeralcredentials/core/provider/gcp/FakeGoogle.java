@@ -27,25 +27,25 @@ import mockwebserver3.RecordedRequest;
  * {@code accessToken, expireTime}, errors in Google's {@code {"error": {"code", "message", "status"}}} shape).
  * Google cannot run here; this fake applies a pool provider's audience check and attribute condition and an IAM
  * binding, with the error texts Google returns for them, and does not verify signatures. Every token it issues is a
- * fresh {@code canary-<uuid>}.
+ * fresh {@code canary-<uuid>}. Public so the action's tests drive a real GCP exchange through their runner too.
  */
-final class FakeGoogle extends Dispatcher {
+public final class FakeGoogle extends Dispatcher {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/github";
-    static final String SA = "deployer@my-project.iam.gserviceaccount.com";
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/github";
+    public static final String SA = "deployer@my-project.iam.gserviceaccount.com";
 
     List<String> allowedAudiences = List.of("https://iam.googleapis.com/" + PROVIDER);
     Predicate<JWTClaimsSet> attributeCondition = c -> true;
     /** Service account → principals holding roles/iam.workloadIdentityUser on it. */
-    final Map<String, Set<String>> workloadIdentityUsers = new ConcurrentHashMap<>();
+    public final Map<String, Set<String>> workloadIdentityUsers = new ConcurrentHashMap<>();
     int failures;
     int failureStatus = 503;
     boolean echoTokens;
 
-    final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     final Map<String, String> federatedTokens = new ConcurrentHashMap<>(); // token -> principal
-    final List<String> issued = new CopyOnWriteArrayList<>();
+    public final List<String> issued = new CopyOnWriteArrayList<>();
     /** Where issued tokens come from: a test may hand in the shared {@code SecretCanary}'s. */
     java.util.function.Supplier<String> secrets = FakeGoogle::canary;
 

@@ -30,6 +30,7 @@ import java.util.Set;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +166,127 @@ class GcpProviderTest {
         assertThat(json.path("service_account_impersonation").path("token_lifetime_seconds").asLong()).isEqualTo(900);
         assertThat(credential.environment()).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", config.toString())
                 .containsEntry("CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", config.toString());
+    }
+
+    /** What the GitHub Action's container hands the provider: the workspace, the runner's name for it, the endpoint. */
+    private GcpProvider forJob(Path workspace, Path workspaceOnRunner, CredentialsFileHost.CiTokenEndpoint endpoint) {
+        return new GcpProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3), Clock.systemUTC(),
+                new CredentialsFileHost(workspace, workspaceOnRunner, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true,
+                        endpoint));
+    }
+
+    private static final CredentialsFileHost.CiTokenEndpoint RUNNER_ENDPOINT = new CredentialsFileHost.CiTokenEndpoint(
+            okhttp3.HttpUrl.get("https://pipelines.actions.githubusercontent.com/abc/00000000-0000-0000-0000-000000000000"
+                    + "/_apis/distributedtask/hubs/Actions/plans/p/jobs/j/idtoken?api-version=2.0"), "runtime-token-canary");
+
+    @Test
+    void withTheRunnersEndpointTheFileReadsAFreshTokenFromItAsGoogleGithubActionsAuthWritesIt() throws Exception {
+        EphemeralCredential credential = forJob(temp, temp, RUNNER_ENDPOINT).exchange(request(ci,
+                params("service-account", SA, "credentials-file", true)));
+
+        // One file: no copy of the five-minute CI token that nothing would refresh.
+        assertThat(credential.files()).singleElement();
+        JsonNode json = FakeGoogle.JSON.readTree(Files.readString(credential.files().get(0)));
+        assertThat(json.path("type").asText()).isEqualTo("external_account");
+        assertThat(json.path("audience").asText()).isEqualTo("//iam.googleapis.com/" + PROVIDER);
+        assertThat(json.path("subject_token_type").asText()).isEqualTo("urn:ietf:params:oauth:token-type:jwt");
+        assertThat(json.path("token_url").asText()).isEqualTo(base() + "/v1/token");
+        JsonNode source = json.path("credential_source");
+        assertThat(source.has("file")).isFalse();
+        // The runner's URL keeps its api-version and gains the audience the exchange just used.
+        assertThat(source.path("url").asText()).isEqualTo(RUNNER_ENDPOINT.url() + "&audience="
+                + "https%3A%2F%2Fiam.googleapis.com%2F" + PROVIDER.replace("/", "%2F"));
+        assertThat(okhttp3.HttpUrl.get(source.path("url").asText()).queryParameter("audience"))
+                .isEqualTo("https://iam.googleapis.com/" + PROVIDER);
+        assertThat(source.path("headers")).isEqualTo(FakeGoogle.JSON.createObjectNode()
+                .put("Authorization", "Bearer runtime-token-canary"));
+        assertThat(source.path("format")).isEqualTo(FakeGoogle.JSON.createObjectNode()
+                .put("type", "json").put("subject_token_field_name", "value"));
+        assertThat(json.path("service_account_impersonation_url").asText())
+                .isEqualTo(base() + "/v1/projects/-/serviceAccounts/" + SA + ":generateAccessToken");
+        assertThat(json.path("service_account_impersonation").path("token_lifetime_seconds").asLong()).isEqualTo(900);
+        // The bearer is in the file, never in what a host prints.
+        assertThat(credential.toString() + RUNNER_ENDPOINT + credential.values()).doesNotContain("runtime-token-canary");
+    }
+
+    @Test
+    void forTheJobsLaterStepsTheFileIsInTheWorkspaceTheOwnersAndExportedUnderTheRunnersPath() throws Exception {
+        Path workspaceOnRunner = Path.of("/home/runner/work/app/app");
+        EphemeralCredential credential = forJob(temp, workspaceOnRunner, RUNNER_ENDPOINT).exchange(request(ci,
+                params("service-account", SA, "credentials-file", true)));
+
+        Path file = credential.files().get(0);
+        assertThat(file.getParent()).isEqualTo(temp);
+        assertThat(file.getFileName().toString()).matches("gha-creds-[0-9a-f]{16}\\.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(temp, "unix:uid"));
+        String exported = workspaceOnRunner.resolve(file.getFileName()).toString();
+        assertThat(credential.environment()).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", exported)
+                .containsEntry("CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", exported);
+
+        // A profile's own directory under the workspace moves with it; elsewhere, paths stay as written.
+        Path sub = Files.createDirectories(temp.resolve("creds"));
+        EphemeralCredential inSub = forJob(temp, workspaceOnRunner, RUNNER_ENDPOINT).exchange(request(ci,
+                params("credentials-file", true, "credentials-dir", sub.toString())));
+        assertThat(inSub.environment().get("GOOGLE_APPLICATION_CREDENTIALS"))
+                .isEqualTo(workspaceOnRunner.resolve("creds").resolve(inSub.files().get(0).getFileName()).toString());
+    }
+
+    private int processUid() throws IOException {
+        Path probe = Files.createTempFile(temp, "uid-", ".probe");
+        try {
+            return (Integer) Files.getAttribute(probe, "unix:uid");
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    @Test
+    void asRootTheFileIsHandedToTheWorkspacesOwner() throws Exception {
+        // The container's situation: root writes into a workspace the runner's user owns.
+        Assumptions.assumeTrue(processUid() == 0, "only root can hand a file to another user");
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.setAttribute(workspace, "unix:uid", 1001);
+        Files.setAttribute(workspace, "unix:gid", 127);
+
+        EphemeralCredential credential = forJob(workspace, workspace, RUNNER_ENDPOINT).exchange(request(ci,
+                params("credentials-file", true)));
+        Path file = credential.files().get(0);
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(1001);
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(127);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void aProcessThatCannotHandTheFileToTheOwnerFailsAndLeavesNothing() throws Exception {
+        // A world-writable directory someone else owns (/tmp, root's): the file could be written but not given away,
+        // and a file the job's steps cannot read is worse than a clear failure.
+        Path shared = Path.of("/tmp");
+        Assumptions.assumeTrue(processUid() != 0 && Files.isWritable(shared)
+                && !Files.getAttribute(shared, "unix:uid").equals(processUid()), "needs a non-root process");
+        try (var before = Files.list(shared)) {
+            long existing = before.filter(f -> f.getFileName().toString().startsWith("gha-creds-")).count();
+            ProviderException e = catchThrowableOfType(ProviderException.class, () -> forJob(shared, shared,
+                    RUNNER_ENDPOINT).exchange(request(ci, params("credentials-file", true))));
+            assertThat(e.reason()).isEqualTo(Reason.INVALID_PARAMETERS);
+            assertThat(e.getMessage()).contains("for the job's later steps").contains("'credentials-file' to false")
+                    .doesNotContain("runtime-token-canary");
+            try (var after = Files.list(shared)) {
+                assertThat(after.filter(f -> f.getFileName().toString().startsWith("gha-creds-")).count())
+                        .isEqualTo(existing);
+            }
+        }
+    }
+
+    @Test
+    void withoutAnEndpointTheFileNamesATokenFileAsBefore() throws Exception {
+        EphemeralCredential credential = forJob(temp, temp, null).exchange(request(ci,
+                params("credentials-file", true)));
+        assertThat(credential.files()).hasSize(2).allSatisfy(f -> assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----"));
+        JsonNode source = FakeGoogle.JSON.readTree(Files.readString(credential.files().get(0))).path("credential_source");
+        assertThat(source.path("file").asText()).isEqualTo(credential.files().get(1).toString());
+        assertThat(Files.readString(credential.files().get(1))).isEqualTo(ci);
     }
 
     @Test

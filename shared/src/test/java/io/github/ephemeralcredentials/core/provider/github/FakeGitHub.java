@@ -29,27 +29,27 @@ import mockwebserver3.RecordedRequest;
  * verified like GitHub does: RS256 with the App's public key, {@code iss} = App ID, {@code iat} not in the future,
  * {@code exp} at most ten minutes ahead. Installation tokens are fresh {@code canary-<uuid>} values.
  */
-final class FakeGitHub extends Dispatcher {
+public final class FakeGitHub extends Dispatcher {
 
     static final String PREFIX = "/api/v3";
 
-    record Installation(long id, String owner, Map<String, String> permissions, boolean allRepositories,
+    public record Installation(long id, String owner, Map<String, String> permissions, boolean allRepositories,
                         Set<String> repositories) {
     }
 
     final GitHubOpenApi api = new GitHubOpenApi();
     final long appId;
     final RSAPublicKey appKey;
-    final Map<String, Installation> installations = new ConcurrentHashMap<>();
+    public final Map<String, Installation> installations = new ConcurrentHashMap<>();
     final Map<String, Installation> liveTokens = new ConcurrentHashMap<>();
     final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    final List<String> violations = new CopyOnWriteArrayList<>();
+    public final List<String> violations = new CopyOnWriteArrayList<>();
     final List<String> issued = new CopyOnWriteArrayList<>();
     int unavailableFor;
     /** Where installation tokens come from: a test may hand in the shared {@code SecretCanary}'s. */
     java.util.function.Supplier<String> secrets = () -> "canary-" + UUID.randomUUID();
 
-    FakeGitHub(long appId, RSAPublicKey appKey) {
+    public FakeGitHub(long appId, RSAPublicKey appKey) {
         this.appId = appId;
         this.appKey = appKey;
     }
