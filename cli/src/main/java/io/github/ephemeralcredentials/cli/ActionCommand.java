@@ -9,8 +9,7 @@ import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -75,9 +74,9 @@ final class ActionCommand {
         return runtime(env, GcpFiles.forCommandLine(env));
     }
 
-    static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost gcpFiles) {
+    static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost files) {
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT.withoutHttp2());
-        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get,
-                AwsProvider.defaultFileDirectory(), gcpFiles, Clock.systemUTC()));
+        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get, files,
+                Clock.systemUTC()));
     }
 }

@@ -1,8 +1,8 @@
 package io.github.ephemeralcredentials.action;
 
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost.CiTokenEndpoint;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost.CiTokenEndpoint;
 import java.nio.file.Path;
 import java.util.Map;
 import okhttp3.HttpUrl;
@@ -42,7 +42,7 @@ public final class GcpFiles {
         Path onRunner = workspaceOnRunner == null || workspaceOnRunner.isBlank()
                 || !Path.of(workspaceOnRunner.strip()).isAbsolute() ? inContainer : Path.of(workspaceOnRunner.strip());
         return new CredentialsFileHost(inContainer, onRunner.toAbsolutePath(), CredentialsFileHost.GITHUB_ACTIONS_PREFIX,
-                true, tokenEndpoint(env));
+                true, tokenEndpoint(env), null);
     }
 
     /**

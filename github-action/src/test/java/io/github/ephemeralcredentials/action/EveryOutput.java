@@ -86,8 +86,8 @@ final class EveryOutput implements AutoCloseable {
         Files.writeString(runner.workspace().resolve("policy.yaml"), policy());
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
         Map<String, String> env = runner.environment(Map.of(), true);
+        Files.createDirectories(dir.resolve("files"));
         Map<String, CredentialProvider> providers = Providers.standard(http, Retries.immediate(1), hostSecrets::get,
-                Files.createDirectories(dir.resolve("files")),
                 GcpFiles.forContainerStep(env, RunnerEmulation.WORKSPACE_ON_RUNNER), Clock.systemUTC());
         ActionRuntime runtime = new ActionRuntime(http, Retries.immediate(1), providers);
 

@@ -10,7 +10,7 @@ import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import java.io.ByteArrayOutputStream;
@@ -148,7 +148,7 @@ class GcpCredentialsFileTest {
         // The runner's user owns the workspace; the container's root hands the file over to it.
         assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:uid"));
         assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:gid"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
         String onRunner = runner.workspaceOnRunner().resolve(file.getFileName()).toString();
         Map<String, String> exported = RunnerFileCommands.read(runner.step().env());
