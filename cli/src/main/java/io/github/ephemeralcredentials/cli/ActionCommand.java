@@ -1,7 +1,7 @@
 package io.github.ephemeralcredentials.cli;
 
 import io.github.ephemeralcredentials.action.ActionRuntime;
-import io.github.ephemeralcredentials.action.GcpFiles;
+import io.github.ephemeralcredentials.action.CredentialFiles;
 import io.github.ephemeralcredentials.action.MainStep;
 import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.WorkflowCommands;
@@ -48,7 +48,7 @@ final class ActionCommand {
             Map<String, String> env = System.getenv();
             boolean tls = env.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_URL", "").startsWith("https:");
             return new MainStep(env, commands(), BackgroundStart.start(
-                    () -> runtime(env, GcpFiles.forContainerStep(env, workspaceOnRunner)), tls)).run();
+                    () -> runtime(env, CredentialFiles.forContainerStep(env, workspaceOnRunner)), tls)).run();
         }
     }
 
@@ -71,7 +71,7 @@ final class ActionCommand {
 
     /** The providers for the CLI's own commands and the post step (which only deletes and revokes). */
     static ActionRuntime runtime(Map<String, String> env) {
-        return runtime(env, GcpFiles.forCommandLine(env));
+        return runtime(env, CredentialFiles.forCommandLine(env));
     }
 
     static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost files) {

@@ -83,7 +83,7 @@ class GcpCredentialsFileTest {
     /** GCP's provider as the container builds it, with Google's endpoints moved to the fake (a profile could). */
     private ActionRuntime runtime(Map<String, String> env, String workspaceOnRunner) {
         GcpProvider gcp = new GcpProvider(http, Retries.immediate(2), Clock.systemUTC(),
-                GcpFiles.forContainerStep(env, workspaceOnRunner));
+                CredentialFiles.forContainerStep(env, workspaceOnRunner));
         CredentialProvider atFake = new CredentialProvider() {
             @Override
             public String id() {
@@ -238,18 +238,18 @@ class GcpCredentialsFileTest {
                 .containsEntry("GOOGLE_APPLICATION_CREDENTIALS", credentialsFile().toString());
 
         Map<String, String> env = runner.environment(INPUTS, true);
-        assertThat(GcpFiles.forContainerStep(env, "relative/path").jobDirectory()).isEqualTo(runner.workspace());
-        assertThat(GcpFiles.forContainerStep(env, " " + RunnerEmulation.WORKSPACE_ON_RUNNER + "\n").jobDirectory())
+        assertThat(CredentialFiles.forContainerStep(env, "relative/path").jobDirectory()).isEqualTo(runner.workspace());
+        assertThat(CredentialFiles.forContainerStep(env, " " + RunnerEmulation.WORKSPACE_ON_RUNNER + "\n").jobDirectory())
                 .isEqualTo(runner.workspaceOnRunner());
     }
 
     @Test
     void outsideAJobWithTheIdTokenPermissionTheCommandLineKeepsItsPrivateTokenFile() {
         Map<String, String> env = new HashMap<>(runner.environment(INPUTS, false));
-        CredentialsFileHost files = GcpFiles.forCommandLine(env);
+        CredentialsFileHost files = CredentialFiles.forCommandLine(env);
         assertThat(files.tokenEndpoint()).isNull();
         assertThat(files.forDirectoryOwner()).isFalse();
-        assertThat(GcpFiles.forCommandLine(runner.environment(INPUTS, true)).tokenEndpoint().url().toString())
+        assertThat(CredentialFiles.forCommandLine(runner.environment(INPUTS, true)).tokenEndpoint().url().toString())
                 .isEqualTo(runner.tokenUrl());
     }
 }
