@@ -110,22 +110,26 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
         }
         written.add(file);
         Files.writeString(file, content, StandardCharsets.UTF_8);
-        handOver(file, dir);
+        handOver(file);
         return file;
     }
 
     /**
-     * With {@link #forDirectoryOwner}, gives {@code file} (already 0600) to {@code dir}'s owner and group, unless this
-     * process already is that owner. A process that is neither root nor the owner fails here, loudly, rather than
-     * leave a file the job's steps cannot read.
+     * With {@link #forDirectoryOwner}, gives {@code file} (already 0600) to the owner and group of {@link #directory}
+     * when it lies there, at any depth, else of the directory it is in, unless this process already is that owner.
+     * The workspace's owner, not the parent's: a subdirectory this process just created for a path the profile names
+     * is its own (root's). A process that is neither root nor the owner fails here, loudly, rather than leave a file
+     * the job's steps cannot read.
      */
-    public void handOver(Path file, Path dir) throws IOException {
+    public void handOver(Path file) throws IOException {
         if (!forDirectoryOwner || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
             return;
         }
-        Object owner = Files.getAttribute(dir, "unix:uid");
+        Path absolute = file.toAbsolutePath().normalize();
+        Path ownedBy = absolute.startsWith(directory) ? directory : absolute.getParent();
+        Object owner = Files.getAttribute(ownedBy, "unix:uid");
         if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
-            Files.setAttribute(file, "unix:gid", Files.getAttribute(dir, "unix:gid"));
+            Files.setAttribute(file, "unix:gid", Files.getAttribute(ownedBy, "unix:gid"));
             Files.setAttribute(file, "unix:uid", owner);
         }
     }

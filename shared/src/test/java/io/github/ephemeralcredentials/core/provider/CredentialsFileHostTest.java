@@ -90,12 +90,19 @@ class CredentialsFileHostTest {
         // shared group on self-hosted ones) has no business with an AWS key.
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
-        // The same for a file written elsewhere first (a path the profile names), then handed over.
-        Path named = Files.writeString(workspace.resolve("named"), "secret");
+        // The same for a file written first at a path the profile names, in a directory root just made for it: the
+        // workspace's owner gets it, not the new directory's (root).
+        Path named = Files.writeString(Files.createDirectories(workspace.resolve("ci")).resolve("named"), "secret");
         Files.setPosixFilePermissions(named, PosixFilePermissions.fromString("rw-------"));
-        forJob(workspace).handOver(named, workspace);
+        forJob(workspace).handOver(named);
         assertThat(Files.getAttribute(named, "unix:uid")).isEqualTo(1001);
         assertThat(Files.getAttribute(named, "unix:gid")).isEqualTo(127);
+        // Outside the workspace, the directory it is in decides.
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.setAttribute(outside, "unix:uid", 1002);
+        Path there = Files.writeString(outside.resolve("named"), "secret");
+        forJob(workspace).handOver(there);
+        assertThat(Files.getAttribute(there, "unix:uid")).isEqualTo(1002);
     }
 
     @Test

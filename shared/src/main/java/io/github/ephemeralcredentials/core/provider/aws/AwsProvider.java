@@ -217,7 +217,7 @@ public final class AwsProvider implements CredentialProvider {
             } else {
                 file = PrivateFiles.write(target, dir, prefix, content);
                 written.add(file);
-                files.handOver(file, dir);
+                files.handOver(file);
             }
             return file;
         } catch (IOException | RuntimeException e) {
