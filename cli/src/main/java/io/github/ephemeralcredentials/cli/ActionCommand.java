@@ -1,7 +1,7 @@
 package io.github.ephemeralcredentials.cli;
 
 import io.github.ephemeralcredentials.action.ActionRuntime;
-import io.github.ephemeralcredentials.action.GcpFiles;
+import io.github.ephemeralcredentials.action.CredentialFiles;
 import io.github.ephemeralcredentials.action.MainStep;
 import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.WorkflowCommands;
@@ -9,8 +9,7 @@ import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -49,7 +48,7 @@ final class ActionCommand {
             Map<String, String> env = System.getenv();
             boolean tls = env.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_URL", "").startsWith("https:");
             return new MainStep(env, commands(), BackgroundStart.start(
-                    () -> runtime(env, GcpFiles.forContainerStep(env, workspaceOnRunner)), tls)).run();
+                    () -> runtime(env, CredentialFiles.forContainerStep(env, workspaceOnRunner)), tls)).run();
         }
     }
 
@@ -72,12 +71,12 @@ final class ActionCommand {
 
     /** The providers for the CLI's own commands and the post step (which only deletes and revokes). */
     static ActionRuntime runtime(Map<String, String> env) {
-        return runtime(env, GcpFiles.forCommandLine(env));
+        return runtime(env, CredentialFiles.forCommandLine(env));
     }
 
-    static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost gcpFiles) {
+    static ActionRuntime runtime(Map<String, String> env, CredentialsFileHost files) {
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT.withoutHttp2());
-        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get,
-                AwsProvider.defaultFileDirectory(), gcpFiles, Clock.systemUTC()));
+        return new ActionRuntime(http, Retries.DEFAULT, Providers.standard(http, Retries.DEFAULT, env::get, files,
+                Clock.systemUTC()));
     }
 }

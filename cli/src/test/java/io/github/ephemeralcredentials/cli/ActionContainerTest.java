@@ -6,6 +6,7 @@ import io.github.ephemeralcredentials.action.ActionState;
 import io.github.ephemeralcredentials.action.Canary;
 import io.github.ephemeralcredentials.action.RunnerEmulation;
 import io.github.ephemeralcredentials.action.RunnerFileCommands;
+import io.github.ephemeralcredentials.core.provider.aws.StsWire;
 import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,6 +147,72 @@ class ActionContainerTest {
             assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();
             assertThat(file).doesNotExist();
             assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", "");
+        }
+    }
+
+    @Test
+    void anAwsCredentialsFileIsExportedUnderTheWorkspacePathAndAWebIdentityTokenFileIsRefused() throws Exception {
+        String secret = "file/secret+key/canary";
+        String session = "file/session+token/canary";
+        try (MockWebServer sts = new MockWebServer()) {
+            sts.setDispatcher(new mockwebserver3.Dispatcher() {
+                @Override
+                public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+                    return StsWire.xml(200, StsWire.webIdentitySuccess("ASIAFILECANARY", secret, session,
+                            java.time.Instant.now().plusSeconds(900).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+                }
+            });
+            sts.start(java.net.InetAddress.getLoopbackAddress(), 0);
+            Files.writeString(runner.workspace().resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      aws-file:
+                        provider: aws
+                        maxLifetime: 15m
+                        parameters:
+                          role-arn: arn:aws:iam::123456789012:role/deploy
+                          endpoint: http://127.0.0.1:%1$d/
+                          credentials-file: true
+                      aws-token-file:
+                        provider: aws
+                        maxLifetime: 15m
+                        parameters:
+                          role-arn: arn:aws:iam::123456789012:role/deploy
+                          endpoint: http://127.0.0.1:%1$d/
+                          web-identity-token-file: true
+                    rules:
+                      - name: this-repository
+                        issuer: %2$s
+                        profiles: [aws-file, aws-token-file]
+                        claims:
+                          repository: %3$s
+                    """.formatted(sts.getPort(), runner.issuerUrl(), RunnerEmulation.REPOSITORY));
+            Map<String, String> inputs = Map.of("policy", "policy.yaml", "profile", "aws-file");
+
+            Container.Result main = Container.run(runner.environment(inputs, true), runner.workspace(), "action",
+                    "main", RunnerEmulation.WORKSPACE_ON_RUNNER);
+            assertThat(main.exitCode()).as(main.stdout() + main.stderr()).isZero();
+            String exported = RunnerFileCommands.read(runner.step().env()).get("AWS_SHARED_CREDENTIALS_FILE");
+            assertThat(exported).matches(java.util.regex.Pattern.quote(RunnerEmulation.WORKSPACE_ON_RUNNER)
+                    + "/gha-creds-[0-9a-f]{16}");
+            Path file = runner.workspace().resolve(Path.of(exported).getFileName());
+            assertThat(Files.readString(file)).contains("aws_secret_access_key = " + secret);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+            Canary.onlyInsideMasks(main.stdout() + main.stderr(), List.of(secret, session));
+
+            Container.Result post = Container.run(runner.postEnvironment(inputs,
+                    RunnerFileCommands.read(runner.step().state())), runner.workspace(), "action", "post");
+            assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();
+            assertThat(file).doesNotExist();
+            assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SHARED_CREDENTIALS_FILE", "");
+
+            runner.newStep();
+            Container.Result refused = Container.run(runner.environment(Map.of("policy", "policy.yaml", "profile",
+                    "aws-token-file"), true), runner.workspace(), "action", "main", RunnerEmulation.WORKSPACE_ON_RUNNER);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stdout()).contains("::error::aws: parameter 'web-identity-token-file' is refused here");
+            assertThat(sts.getRequestCount()).isEqualTo(1);
         }
     }
 

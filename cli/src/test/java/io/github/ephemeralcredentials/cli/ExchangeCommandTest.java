@@ -9,16 +9,24 @@ import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.oidc.KeyRing;
 import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
 import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
+import io.github.ephemeralcredentials.core.provider.aws.StsWire;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,5 +164,90 @@ class ExchangeCommandTest {
         assertThat(err.toString()).contains("already exists");
         assertThat(out.toString()).isEmpty();
         assertThat(Files.readString(state)).isEqualTo("earlier");
+    }
+
+    /**
+     * Outside the GitHub Action the files stay as they were: private to the user running the command (0600, theirs),
+     * in $RUNNER_TEMP when it is set (else the temporary directory), under each provider's own name, exported as
+     * written, and CI token files allowed, since whoever runs the command can rewrite them. A child process, so
+     * RUNNER_TEMP is real; GITHUB_WORKSPACE is set too, to show the command does not write into it.
+     */
+    @Test
+    void theCommandLineWritesPrivateFilesInRunnerTempAndKeepsCiTokenFiles() throws Exception {
+        Path runnerTemp = Files.createDirectories(dir.resolve("runner_temp"));
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        try (MockWebServer sts = new MockWebServer(); MockWebServer entra = new MockWebServer()) {
+            sts.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return StsWire.xml(200, StsWire.webIdentitySuccess("ASIACLI", "cli-secret", "cli-session",
+                            Instant.now().plusSeconds(900).truncatedTo(ChronoUnit.SECONDS)));
+                }
+            });
+            sts.start(InetAddress.getLoopbackAddress(), 0);
+            entra.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                            .body("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"eyJ0.e.t\"}").build();
+                }
+            });
+            entra.start(InetAddress.getLoopbackAddress(), 0);
+            Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      aws-file:
+                        provider: aws
+                        maxLifetime: 15m
+                        parameters: {role-arn: "arn:aws:iam::123456789012:role/deploy", endpoint: "http://127.0.0.1:%1$d/", credentials-file: true}
+                      aws-token-file:
+                        provider: aws
+                        maxLifetime: 15m
+                        parameters: {role-arn: "arn:aws:iam::123456789012:role/deploy", endpoint: "http://127.0.0.1:%1$d/", web-identity-token-file: true}
+                      azure-token-file:
+                        provider: azure
+                        maxLifetime: 15m
+                        parameters: {tenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47, client-id: 11111111-2222-3333-4444-555555555555, authority-host: "http://127.0.0.1:%2$d", federated-token-file: true}
+                    rules:
+                      - name: gitlab
+                        issuer: https://gitlab.example.test
+                        profiles: [aws-file, aws-token-file, azure-token-file]
+                        claims:
+                          project_path: acme/app
+                    """.formatted(sts.getPort(), entra.getPort()));
+            Map<String, String> env = Map.of("RUNNER_TEMP", runnerTemp.toString(), "GITHUB_WORKSPACE",
+                    workspace.toString());
+            Path token = tokenFile();
+
+            Map<String, String> exported = new java.util.LinkedHashMap<>();
+            for (String profile : List.of("aws-file", "aws-token-file", "azure-token-file")) {
+                Container.Result result = Container.run(env, dir, "exchange", "--token-file", token.toString(),
+                        "--policy", policy.toString(), "--profile", profile, "--format", "json");
+                assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+                JSON.readTree(result.stdout()).path("env").properties()
+                        .forEach(e -> exported.put(e.getKey(), e.getValue().asText()));
+            }
+
+            Map<String, String> names = Map.of("AWS_SHARED_CREDENTIALS_FILE", "aws-credentials-[0-9a-f]{16}",
+                    "AWS_WEB_IDENTITY_TOKEN_FILE", "aws-web-identity-token-[0-9a-f]{16}",
+                    "AZURE_FEDERATED_TOKEN_FILE", "azure-federated-token-[0-9a-f]{16}\\.jwt");
+            Object uid = Files.getAttribute(dir, "unix:uid");
+            names.forEach((variable, name) -> {
+                Path file = Path.of(exported.get(variable));
+                assertThat(file.getParent()).as(variable).isEqualTo(runnerTemp);
+                assertThat(file.getFileName().toString()).matches(name);
+                try {
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(uid);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(Files.readString(Path.of(exported.get("AWS_WEB_IDENTITY_TOKEN_FILE"))))
+                    .isEqualTo(Files.readString(token).strip());
+            try (var inWorkspace = Files.list(workspace)) {
+                assertThat(inWorkspace).isEmpty();
+            }
+        }
     }
 }

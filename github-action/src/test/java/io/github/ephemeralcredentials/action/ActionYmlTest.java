@@ -53,7 +53,7 @@ class ActionYmlTest {
     void actionYmlDeclaresExactlyTheInputsTheStepsRead() throws IOException {
         Set<String> read = new TreeSet<>(MainStep.GENERAL_INPUTS);
         read.addAll(ProviderInputs.inputs());
-        read.add(GcpFiles.WORKSPACE_INPUT);
+        read.add(CredentialFiles.WORKSPACE_INPUT);
 
         assertThat(declaredInputs()).containsExactlyInAnyOrderElementsOf(read);
     }
@@ -95,11 +95,11 @@ class ActionYmlTest {
     void theRunnersWorkspaceReachesTheContainerAsAnArgument() throws IOException {
         Map<String, Object> action = actionYml();
         Map<String, Object> input = (Map<String, Object>) ((Map<String, Object>) action.get("inputs"))
-                .get(GcpFiles.WORKSPACE_INPUT);
+                .get(CredentialFiles.WORKSPACE_INPUT);
         assertThat(input.get("default")).isEqualTo("${{ github.workspace }}");
         Map<String, Object> runs = (Map<String, Object>) action.get("runs");
         assertThat((List<Object>) runs.get("args"))
-                .containsExactly("action", "main", "${{ inputs." + GcpFiles.WORKSPACE_INPUT + " }}");
+                .containsExactly("action", "main", "${{ inputs." + CredentialFiles.WORKSPACE_INPUT + " }}");
     }
 
     /** Every input of one provider, with values the provider's own validation accepts. */

@@ -39,8 +39,8 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 
 /**
  * The outputs the main step writes, found by running it: every provider of {@link Providers#standard} (the ones a
- * profile can name, github-app included) in each of its modes that adds outputs (files, token files, optional
- * answers), with {@code output-credentials: true}, against loopback stand-ins answering in each service's documented
+ * profile can name, github-app included) in each of its modes the action allows that adds outputs (files,
+ * optional answers), with {@code output-credentials: true}, against loopback stand-ins answering in each service's documented
  * shape. Each mode is a profile of one policy, so profile-only parameters (endpoints, file modes) are reachable.
  */
 final class EveryOutput implements AutoCloseable {
@@ -87,8 +87,7 @@ final class EveryOutput implements AutoCloseable {
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
         Map<String, String> env = runner.environment(Map.of(), true);
         Map<String, CredentialProvider> providers = Providers.standard(http, Retries.immediate(1), hostSecrets::get,
-                Files.createDirectories(dir.resolve("files")),
-                GcpFiles.forContainerStep(env, RunnerEmulation.WORKSPACE_ON_RUNNER), Clock.systemUTC());
+                CredentialFiles.forContainerStep(env, RunnerEmulation.WORKSPACE_ON_RUNNER), Clock.systemUTC());
         ActionRuntime runtime = new ActionRuntime(http, Retries.immediate(1), providers);
 
         Map<String, Set<String>> outputs = new LinkedHashMap<>();
@@ -109,8 +108,6 @@ final class EveryOutput implements AutoCloseable {
         String sts = serve(request -> xml(STS_XML.formatted(Instant.now().plusSeconds(900))));
         profiles.put("aws-keys-and-file", profile("aws", Map.of("role-arn", "arn:aws:iam::123456789012:role/deploy",
                 "region", "eu-west-1", "endpoint", sts, "credentials-file", true, "credentials-profile", "ci"), Map.of()));
-        profiles.put("aws-token-file", profile("aws", Map.of("role-arn", "arn:aws:iam::123456789012:role/deploy",
-                "region", "eu-west-1", "endpoint", sts, "web-identity-token-file", true), Map.of()));
 
         FakeGoogle google = new FakeGoogle();
         google.workloadIdentityUsers.put(FakeGoogle.SA, Set.of("principal://iam.googleapis.com/projects/123456789012/"
@@ -122,9 +119,9 @@ final class EveryOutput implements AutoCloseable {
 
         String entra = serve(request -> json("{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
                 + "\"access_token\":\"eyJ0eXAi.entra.token\"}"));
-        profiles.put("azure-token-file", profile("azure", Map.of("tenant-id", "72f988bf-86f1-41af-91ab-2d7cd011db47",
-                "client-id", "11111111-2222-3333-4444-555555555555", "authority-host", entra,
-                "federated-token-file", true, "federated-token-dir", dir.resolve("files").toString()), Map.of()));
+        // The CI token files (AWS web-identity-token-file, Azure federated-token-file) the action refuses.
+        profiles.put("azure", profile("azure", Map.of("tenant-id", "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "client-id", "11111111-2222-3333-4444-555555555555", "authority-host", entra), Map.of()));
 
         String vault = serve(request -> request.getUrl().encodedPath().equals("/v1/auth/jwt/login")
                 ? json("{\"auth\":{\"client_token\":\"hvs.CAESIJ-canary\",\"accessor\":\"acc-1\",\"policies\":"

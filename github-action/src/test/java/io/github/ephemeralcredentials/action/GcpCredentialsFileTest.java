@@ -10,7 +10,7 @@ import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Retries;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import java.io.ByteArrayOutputStream;
@@ -83,7 +83,7 @@ class GcpCredentialsFileTest {
     /** GCP's provider as the container builds it, with Google's endpoints moved to the fake (a profile could). */
     private ActionRuntime runtime(Map<String, String> env, String workspaceOnRunner) {
         GcpProvider gcp = new GcpProvider(http, Retries.immediate(2), Clock.systemUTC(),
-                GcpFiles.forContainerStep(env, workspaceOnRunner));
+                CredentialFiles.forContainerStep(env, workspaceOnRunner));
         CredentialProvider atFake = new CredentialProvider() {
             @Override
             public String id() {
@@ -148,7 +148,7 @@ class GcpCredentialsFileTest {
         // The runner's user owns the workspace; the container's root hands the file over to it.
         assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:uid"));
         assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(Files.getAttribute(runner.workspace(), "unix:gid"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
         String onRunner = runner.workspaceOnRunner().resolve(file.getFileName()).toString();
         Map<String, String> exported = RunnerFileCommands.read(runner.step().env());
@@ -238,18 +238,18 @@ class GcpCredentialsFileTest {
                 .containsEntry("GOOGLE_APPLICATION_CREDENTIALS", credentialsFile().toString());
 
         Map<String, String> env = runner.environment(INPUTS, true);
-        assertThat(GcpFiles.forContainerStep(env, "relative/path").jobDirectory()).isEqualTo(runner.workspace());
-        assertThat(GcpFiles.forContainerStep(env, " " + RunnerEmulation.WORKSPACE_ON_RUNNER + "\n").jobDirectory())
+        assertThat(CredentialFiles.forContainerStep(env, "relative/path").jobDirectory()).isEqualTo(runner.workspace());
+        assertThat(CredentialFiles.forContainerStep(env, " " + RunnerEmulation.WORKSPACE_ON_RUNNER + "\n").jobDirectory())
                 .isEqualTo(runner.workspaceOnRunner());
     }
 
     @Test
     void outsideAJobWithTheIdTokenPermissionTheCommandLineKeepsItsPrivateTokenFile() {
         Map<String, String> env = new HashMap<>(runner.environment(INPUTS, false));
-        CredentialsFileHost files = GcpFiles.forCommandLine(env);
+        CredentialsFileHost files = CredentialFiles.forCommandLine(env);
         assertThat(files.tokenEndpoint()).isNull();
         assertThat(files.forDirectoryOwner()).isFalse();
-        assertThat(GcpFiles.forCommandLine(runner.environment(INPUTS, true)).tokenEndpoint().url().toString())
+        assertThat(CredentialFiles.forCommandLine(runner.environment(INPUTS, true)).tokenEndpoint().url().toString())
                 .isEqualTo(runner.tokenUrl());
     }
 }

@@ -2,7 +2,6 @@ package io.github.ephemeralcredentials.core.provider;
 
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
@@ -44,31 +43,34 @@ public final class Providers {
 
     /**
      * @param fileDirectory where providers write files a profile asks for (an AWS credentials file, say) when the
-     *                      profile names no path: a host whose process is not the job's (the Jenkins controller)
-     *                      passes a private directory of its own and moves the files to the job
+     *                      profile names no path, private to this process's user: a host whose process is not the
+     *                      job's (the Jenkins controller) passes a private directory of its own and moves the files
+     *                      to the job
      */
     public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
                                                            Function<String, String> environment, Path fileDirectory,
                                                            Clock clock) {
-        return standard(http, retries, environment, fileDirectory, CredentialsFileHost.privateIn(fileDirectory), clock);
+        return standard(http, retries, environment, CredentialsFileHost.privateIn(fileDirectory), clock);
     }
 
     /**
-     * @param gcpFiles where GCP's {@code external_account} file goes and what it reads the CI token from, for a host
-     *                 whose later steps see files elsewhere than this process does (a container action)
+     * @param files where the files a profile asks for go (AWS's credentials file, GCP's {@code external_account} file,
+     *              a CI token file), who may read them, the path the job's later steps know them by and what GCP's
+     *              file reads the CI token from: for a host whose later steps see files elsewhere than this process
+     *              does (a container action)
      */
     public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
-                                                           Function<String, String> environment, Path fileDirectory,
-                                                           CredentialsFileHost gcpFiles, Clock clock) {
+                                                           Function<String, String> environment,
+                                                           CredentialsFileHost files, Clock clock) {
         Objects.requireNonNull(http, "http");
-        Objects.requireNonNull(gcpFiles, "gcpFiles");
+        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(environment, "environment");
         Map<String, Supplier<CredentialProvider>> factories = new LinkedHashMap<>();
-        factories.put(AwsProvider.ID, () -> new AwsProvider(http, retries, fileDirectory));
-        factories.put(AzureProvider.ID, () -> new AzureProvider(http, retries, clock));
+        factories.put(AwsProvider.ID, () -> new AwsProvider(http, retries, files));
+        factories.put(AzureProvider.ID, () -> new AzureProvider(http, retries, clock, files));
         factories.put(TokenExchangeProvider.ID, () -> new TokenExchangeProvider(http, retries, environment, clock));
         factories.put(JwtBearerProvider.ID, () -> new JwtBearerProvider(http, retries, environment, clock));
-        factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, gcpFiles));
+        factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, files));
         factories.put(VaultProvider.ID, () -> new VaultProvider(http, retries, clock));
         factories.put(GitHubAppProvider.ID, () -> new GitHubAppProvider(http, retries, environment, clock));
         return onDemand(factories);

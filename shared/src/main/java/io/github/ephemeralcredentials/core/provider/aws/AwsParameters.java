@@ -33,11 +33,13 @@ import java.util.regex.Pattern;
  *   <li>{@code session-name}: the whole session name instead (configure-aws-credentials' {@code role-session-name});
  *       CloudTrail then no longer tells runs apart by it</li>
  *   <li>{@code chain-role-arn}: a second role assumed with the first role's credentials ({@code AssumeRole}, SigV4)</li>
- *   <li>{@code credentials-file}: {@code true} for a file outside the workspace, or a path; mode 0600, deleted at
- *       cleanup; {@code credentials-profile} names its section (default {@code default})</li>
+ *   <li>{@code credentials-file}: {@code true} for a file where the host puts them (the CLI: {@code $RUNNER_TEMP}
+ *       or the temporary directory; the GitHub Action: the workspace, for the job's later steps), or a path; mode
+ *       0600, deleted at cleanup; {@code credentials-profile} names its section (default {@code default})</li>
  *   <li>{@code web-identity-token-file}: {@code true} or a path: write the CI token there and export
- *       {@code AWS_ROLE_ARN}/{@code AWS_WEB_IDENTITY_TOKEN_FILE} so the SDKs assume the role and refresh by
- *       themselves; cannot be combined with a scope or chaining, which the SDKs would not apply</li>
+ *       {@code AWS_ROLE_ARN}/{@code AWS_WEB_IDENTITY_TOKEN_FILE} so the SDKs assume the role themselves, re-reading
+ *       the file at each refresh (so it is of use only where something keeps it fresh, and a host where nothing
+ *       does refuses it); cannot be combined with a scope or chaining, which the SDKs would not apply</li>
  * </ul>
  * Scope ({@link ExchangeRequest#scope()}): {@code session-policy} (a JSON policy, as text or as a map) and
  * {@code policy-arns} (managed policy ARNs), applied to the last role assumed.

@@ -7,6 +7,7 @@ import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
@@ -31,7 +32,8 @@ import okhttp3.OkHttpClient;
  * {@code AWS_REGION} and {@code AWS_DEFAULT_REGION} when a region is configured; facts {@code aws-account-id},
  * {@code authenticated-arn}, {@code principal} (the assumed role id CloudTrail records), {@code session-name} and
  * {@code expiration}. STS sessions cannot be revoked one by one, so the credential carries no revocation; files
- * written for it are listed for deletion at cleanup.
+ * written for it are listed for deletion at cleanup. Where files go, who owns them and the path they are exported
+ * under is the host's {@link CredentialsFileHost}.
  */
 public final class AwsProvider implements CredentialProvider {
 
@@ -39,7 +41,7 @@ public final class AwsProvider implements CredentialProvider {
 
     private final StsClient sts;
     private final Retries retries;
-    private final Path fileDir;
+    private final CredentialsFileHost files;
 
     /** Default HTTP settings and retries; files go to {@link #defaultFileDirectory()}. */
     public AwsProvider() {
@@ -47,13 +49,19 @@ public final class AwsProvider implements CredentialProvider {
     }
 
     /**
-     * @param fileDir where a credentials or token file goes when the profile asks for one without a path; keep it
-     *                outside the job's workspace so the file is never archived or cached with it
+     * @param fileDir where a credentials or token file goes, private to this process's user, when the profile asks
+     *                for one without a path; keep it outside the job's workspace so the file is never archived or
+     *                cached with it
      */
     public AwsProvider(OkHttpClient http, Retries retries, Path fileDir) {
+        this(http, retries, CredentialsFileHost.privateIn(Objects.requireNonNull(fileDir, "fileDir")));
+    }
+
+    /** @param files where a credentials or token file goes, who may read it, and the path the job knows it by */
+    public AwsProvider(OkHttpClient http, Retries retries, CredentialsFileHost files) {
         this.sts = new StsClient(http);
         this.retries = Objects.requireNonNull(retries, "retries");
-        this.fileDir = Objects.requireNonNull(fileDir, "fileDir");
+        this.files = Objects.requireNonNull(files, "files");
     }
 
     /** {@code $RUNNER_TEMP} on GitHub Actions (outside the workspace, wiped after the job), else the JVM's temp. */
@@ -70,6 +78,11 @@ public final class AwsProvider implements CredentialProvider {
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
         AwsParameters p = AwsParameters.from(request);
+        if (p.webIdentityTokenFile() != null) {
+            files.checkCiTokenFile(ID, "web-identity-token-file", "remove it from the profile: the exported keys, "
+                    + "or a file written with 'credentials-file: true', stay valid for the whole session, with no "
+                    + "token to go stale");
+        }
         String sessionName = p.sessionName() != null ? p.sessionName() : SessionName.derive(request.claims(),
                 p.sessionNamePrefix() != null ? p.sessionNamePrefix() : request.owner());
         boolean chained = p.chainRoleArn() != null;
@@ -109,22 +122,22 @@ public final class AwsProvider implements CredentialProvider {
         values.add(CredentialValue.secret("aws-secret-access-key", c.secretAccessKey(), "AWS_SECRET_ACCESS_KEY"));
         values.add(CredentialValue.secret("aws-session-token", c.sessionToken(), "AWS_SESSION_TOKEN"));
         addRegion(values, p);
-        List<Path> files = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
         if (p.credentialsFile() != null) {
             String ini = "[" + p.credentialsProfile() + "]\n"
                     + "aws_access_key_id = " + c.accessKeyId() + "\n"
                     + "aws_secret_access_key = " + c.secretAccessKey() + "\n"
                     + "aws_session_token = " + c.sessionToken() + "\n";
-            Path file = writeFile(p.credentialsFile().path(), "aws-credentials-", ini, files,
+            Path file = writeFile(p.credentialsFile().path(), "aws-credentials-", ini, written,
                     Redactor.of(c.secretAccessKey(), c.sessionToken(), token));
-            values.add(CredentialValue.plain("aws-shared-credentials-file", file.toString(),
+            values.add(CredentialValue.plain("aws-shared-credentials-file", files.jobPath(file),
                     "AWS_SHARED_CREDENTIALS_FILE"));
             if (!p.credentialsProfile().equals("default")) {
                 values.add(CredentialValue.plain("aws-profile", p.credentialsProfile(), "AWS_PROFILE"));
             }
         }
         return new EphemeralCredential(ID, values, facts(p, c, sessionName, c.expiration()), c.expiration(),
-                List.of(), files);
+                List.of(), written);
     }
 
     /**
@@ -133,13 +146,14 @@ public final class AwsProvider implements CredentialProvider {
      */
     private EphemeralCredential tokenFileCredential(AwsParameters p, String sessionName, String token,
                                                     StsCredentials probe, ExchangeRequest request) {
-        List<Path> files = new ArrayList<>();
-        Path file = writeFile(p.webIdentityTokenFile().path(), "aws-web-identity-token-", token, files,
+        List<Path> written = new ArrayList<>();
+        Path file = writeFile(p.webIdentityTokenFile().path(), "aws-web-identity-token-", token, written,
                 Redactor.of(token));
         Instant expiresAt = request.claims().expiresAt().orElse(probe.expiration());
         List<CredentialValue> values = new ArrayList<>();
         values.add(CredentialValue.plain("aws-role-arn", p.roleArn(), "AWS_ROLE_ARN"));
-        values.add(CredentialValue.plain("aws-web-identity-token-file", file.toString(), "AWS_WEB_IDENTITY_TOKEN_FILE"));
+        values.add(CredentialValue.plain("aws-web-identity-token-file", files.jobPath(file),
+                "AWS_WEB_IDENTITY_TOKEN_FILE"));
         values.add(CredentialValue.plain("aws-role-session-name", sessionName, "AWS_ROLE_SESSION_NAME"));
         if (!p.endpoint().getHost().endsWith(".amazonaws.com") && !p.endpoint().getHost().endsWith(".amazonaws.com.cn")) {
             values.add(CredentialValue.plain("aws-endpoint-url-sts", p.endpoint().toString(), "AWS_ENDPOINT_URL_STS"));
@@ -147,7 +161,8 @@ public final class AwsProvider implements CredentialProvider {
         addRegion(values, p);
         // Not exported: the token is in the file; listed so hosts mask it.
         values.add(CredentialValue.secret("web-identity-token", token, null));
-        return new EphemeralCredential(ID, values, facts(p, probe, sessionName, expiresAt), expiresAt, List.of(), files);
+        return new EphemeralCredential(ID, values, facts(p, probe, sessionName, expiresAt), expiresAt, List.of(),
+                written);
     }
 
     private static void addRegion(List<CredentialValue> values, AwsParameters p) {
@@ -188,10 +203,22 @@ public final class AwsProvider implements CredentialProvider {
         return facts;
     }
 
+    /**
+     * @param target the path the profile names, replaced atomically, or {@code null} for a new file where the host
+     *               puts files
+     */
     private Path writeFile(Path target, String prefix, String content, List<Path> written, Redactor redactor) {
+        Path dir = target == null ? files.directory() : target.toAbsolutePath().getParent();
         try {
-            Path file = PrivateFiles.write(target, fileDir, prefix, content);
-            written.add(file);
+            Path file;
+            if (target == null) {
+                Files.createDirectories(dir);
+                file = files.create(dir, prefix, "", content, written);
+            } else {
+                file = PrivateFiles.write(target, dir, prefix, content);
+                written.add(file);
+                files.handOver(file);
+            }
             return file;
         } catch (IOException | RuntimeException e) {
             // No partial credential: whatever this exchange already wrote goes too.
@@ -203,8 +230,11 @@ public final class AwsProvider implements CredentialProvider {
                 }
             }
             throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, "could not write "
-                    + (target == null ? "a file in " + fileDir : target) + ": " + redactor.describe(e)
-                    + "; choose a writable directory outside the workspace");
+                    + (target == null ? "a file in " + dir : target) + ": " + redactor.describe(e)
+                    + (files.forDirectoryOwner()
+                    ? "; check that the workspace is writable and owned by the runner's user, or, where a container's"
+                    + " root is remapped (user namespaces), drop 'credentials-file' and use the exported keys"
+                    : "; choose a writable directory outside the workspace"));
         }
     }
 

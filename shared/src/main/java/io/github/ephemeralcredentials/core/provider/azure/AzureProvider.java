@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
@@ -14,6 +15,7 @@ import io.github.ephemeralcredentials.core.provider.oauth.Form;
 import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenEndpoint;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +38,9 @@ import okhttp3.OkHttpClient;
  * {@code token-endpoint} (a full URL, for a proxy or a test server), {@code resource} (default
  * {@code https://management.azure.com}; scope {@code scopes} may give the one {@code <resource>/.default} instead),
  * {@code env-var} (default {@code AZURE_ACCESS_TOKEN}), {@code federated-token-file} (true: also write the CI token
- * to a 0600 file for the Azure SDKs' {@code WorkloadIdentityCredential}), {@code federated-token-dir}.
+ * to a 0600 file for the Azure SDKs' {@code WorkloadIdentityCredential}, which re-read it for every token they get,
+ * so a host where nothing keeps it fresh refuses it), {@code federated-token-dir} (default the host's directory,
+ * {@link CredentialsFileHost}).
  * Entra has no revocation for access tokens: they end at their expiry.
  */
 public final class AzureProvider implements CredentialProvider {
@@ -55,12 +59,20 @@ public final class AzureProvider implements CredentialProvider {
     private final TokenEndpoint endpoint;
     private final Retries retries;
     private final Clock clock;
+    private final CredentialsFileHost files;
 
+    /** A federated token file goes, private to this process's user, to the system's temporary directory. */
     public AzureProvider(OkHttpClient http, Retries retries, Clock clock) {
+        this(http, retries, clock, CredentialsFileHost.privateIn(Path.of(System.getProperty("java.io.tmpdir"))));
+    }
+
+    /** @param files where a federated token file goes when the profile names no directory, and who may read it */
+    public AzureProvider(OkHttpClient http, Retries retries, Clock clock, CredentialsFileHost files) {
         // Entra takes no client secret here: the CI token is the credential.
         this.endpoint = new TokenEndpoint(ID, http, name -> null, clock);
         this.retries = retries;
         this.clock = clock;
+        this.files = java.util.Objects.requireNonNull(files, "files");
     }
 
     @Override
@@ -88,9 +100,14 @@ public final class AzureProvider implements CredentialProvider {
             throw parameters.invalid("'env-var' '" + envVar + "' is not a valid environment variable name");
         }
         FederatedTokenFile tokenFile = parameters.flag("federated-token-file", false)
-                ? new FederatedTokenFile(parameters.optional("federated-token-dir").orElse(null)) : null;
+                ? new FederatedTokenFile(files, parameters.optional("federated-token-dir").map(Path::of).orElse(null))
+                : null;
         if (tokenFile == null && parameters.optional("federated-token-dir").isPresent()) {
             throw parameters.invalid("'federated-token-dir' is set but 'federated-token-file' is not true");
+        }
+        if (tokenFile != null) {
+            files.checkCiTokenFile(ID, "federated-token-file", "remove it from the profile and use the exported "
+                    + "access token (" + envVar + "), which is valid until its expiration");
         }
         ClientAuthentication client = new ClientAuthentication(ClientAuthentication.Method.NONE, clientId, null);
         Form fields = new Form()
@@ -118,14 +135,14 @@ public final class AzureProvider implements CredentialProvider {
         facts.put("client-id", clientId);
         facts.put("token-endpoint", tokenUrl.toString());
         facts.put("scope", scope);
-        List<java.nio.file.Path> files = List.of();
+        List<Path> written = List.of();
         if (tokenFile != null) {
-            java.nio.file.Path file = tokenFile.write(usedToken[0]);
-            files = List.of(file);
-            values.add(CredentialValue.plain("federated-token-file", file.toString(), "AZURE_FEDERATED_TOKEN_FILE"));
+            Path file = tokenFile.write(usedToken[0]);
+            written = List.of(file);
+            values.add(CredentialValue.plain("federated-token-file", files.jobPath(file), "AZURE_FEDERATED_TOKEN_FILE"));
             values.add(CredentialValue.plain("authority-host", authorityHost, "AZURE_AUTHORITY_HOST"));
         }
-        return new EphemeralCredential(ID, values, facts, token.expiresAt(), List.of(), files);
+        return new EphemeralCredential(ID, values, facts, token.expiresAt(), List.of(), written);
     }
 
     @Override

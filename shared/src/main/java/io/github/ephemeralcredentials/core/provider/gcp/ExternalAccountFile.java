@@ -1,18 +1,14 @@
 package io.github.ephemeralcredentials.core.provider.gcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost.CiTokenEndpoint;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost.CiTokenEndpoint;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -25,16 +21,13 @@ import java.util.List;
  * {@code credential_source} names a second file holding the CI token this exchange used, and a job that outlives
  * it needs the host to rewrite that file.
  *
- * <p>Files are created new (never over an existing one) with mode 0600 from the start, so no other user can read
- * them at any moment; for a host whose later steps run as the directory's owner (a container action runs as root),
- * they are then handed to that owner and made group-readable, 0640, as google-github-actions/auth does. They are
- * deleted at cleanup through the credential's file list.
+ * <p>Files are created new through {@link CredentialsFileHost#create}: mode 0600 from the start, handed to the
+ * directory's owner where the host says so (a container action runs as root). They are deleted at cleanup through
+ * the credential's file list.
  */
 final class ExternalAccountFile {
 
     static final String SUBJECT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CredentialsFileHost host;
     private final Path directory;
@@ -69,7 +62,7 @@ final class ExternalAccountFile {
                 source.putObject("headers").put("Authorization", "Bearer " + endpoint.bearer());
                 source.putObject("format").put("type", "json").put("subject_token_field_name", "value");
             } else {
-                Path tokenFile = create("gcp-subject-token-", ".jwt", ciToken, written);
+                Path tokenFile = host.create(directory, "gcp-subject-token-", ".jwt", ciToken, written);
                 source.put("file", tokenFile.toAbsolutePath().toString());
                 source.putObject("format").put("type", "text");
             }
@@ -79,7 +72,8 @@ final class ExternalAccountFile {
                     config.putObject("service_account_impersonation").put("token_lifetime_seconds", lifetimeSeconds);
                 }
             }
-            Path configFile = create(host.namePrefix(), ".json", config.toPrettyString(), written);
+            Path configFile = host.create(directory, "gcp-external-account-", ".json", config.toPrettyString(),
+                    written);
             written.remove(configFile);
             written.add(0, configFile);
             return new Written(List.copyOf(written), host.jobPath(configFile));
@@ -98,43 +92,6 @@ final class ExternalAccountFile {
                     + "(user namespaces), set 'credentials-file' to false and use the exported access token"
                     : "gcp: could not write the credentials file in " + directory + " (" + cause + "); set "
                     + "'credentials-dir' to a writable directory outside the workspace (e.g. $RUNNER_TEMP)", e);
-        }
-    }
-
-    /** A new file named {@code prefix<16 hex digits>suffix}, added to {@code written} as soon as it exists. */
-    private Path create(String prefix, String suffix, String content, List<Path> written) throws IOException {
-        byte[] random = new byte[8];
-        RANDOM.nextBytes(random);
-        Path file = directory.resolve(prefix + HexFormat.of().formatHex(random) + suffix);
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (posix) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            // Elsewhere (Windows) a new file in the user's temporary directory inherits an owner-only ACL.
-            Files.createFile(file);
-        }
-        written.add(file);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        if (posix && host.forDirectoryOwner()) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-            giveToOwnerOfDirectory(file);
-        }
-        return file;
-    }
-
-    /**
-     * Only when this process is not already the owner (a container's root writing into the runner's workspace);
-     * a process that is cannot be refused, and one that is not root and not the owner fails here, loudly, rather
-     * than leave a file the job cannot read.
-     */
-    private void giveToOwnerOfDirectory(Path file) throws IOException {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
-            return;
-        }
-        Object owner = Files.getAttribute(directory, "unix:uid");
-        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
-            Files.setAttribute(file, "unix:gid", Files.getAttribute(directory, "unix:gid"));
-            Files.setAttribute(file, "unix:uid", owner);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
@@ -290,6 +291,65 @@ class AwsProviderWireTest {
         assertThat(c.environment().values()).doesNotContain("probe-secret", "probe-token", TOKEN);
         assertThat(c.secrets()).containsExactly(TOKEN);
         assertThat(c.files()).containsExactly(tokenFile);
+    }
+
+    /** What the GitHub Action's container hands the provider: the workspace and the runner's name for it. */
+    private AwsProvider forJob(Path workspace) {
+        return new AwsProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3),
+                new CredentialsFileHost(workspace, ON_RUNNER, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true, null,
+                        "nothing rewrites it during the job"));
+    }
+
+    private static final Path ON_RUNNER = Path.of("/home/runner/work/app/app");
+
+    @Test
+    void forTheJobsLaterStepsTheCredentialsFileIsInTheWorkspaceTheOwnersAndExportedUnderTheRunnersPath()
+            throws Exception {
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAJ", "job-secret", "job-token", EXP)));
+        EphemeralCredential c = forJob(dir).exchange(request(Map.of("credentials-file", true), Map.of(),
+                Duration.ofMinutes(15)));
+
+        Path file = c.files().get(0);
+        assertThat(c.files()).singleElement();
+        assertThat(file.getParent()).isEqualTo(dir);
+        assertThat(file.getFileName().toString()).matches("gha-creds-[0-9a-f]{16}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(dir, "unix:uid"));
+        assertThat(Files.readString(file)).contains("aws_secret_access_key = job-secret");
+        String exported = ON_RUNNER.resolve(file.getFileName()).toString();
+        assertThat(c.environment()).containsEntry("AWS_SHARED_CREDENTIALS_FILE", exported);
+        assertThat(c.values()).filteredOn(v -> v.name().equals("aws-shared-credentials-file"))
+                .singleElement().satisfies(v -> assertThat(v.value()).isEqualTo(exported));
+
+        // A path the profile names under the workspace moves with it; elsewhere it stays as written.
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAJ", "job-secret", "job-token", EXP)));
+        Path named = dir.resolve("ci/credentials");
+        EphemeralCredential inWorkspace = forJob(dir).exchange(request(Map.of("credentials-file", named.toString()),
+                Map.of(), Duration.ofMinutes(15)));
+        assertThat(inWorkspace.files()).containsExactly(named);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(named))).isEqualTo("rw-------");
+        assertThat(inWorkspace.environment()).containsEntry("AWS_SHARED_CREDENTIALS_FILE",
+                ON_RUNNER.resolve("ci/credentials").toString());
+        Path outside = Files.createDirectories(dir.resolve("elsewhere"));
+        sts.enqueue(xml(200, StsWire.webIdentitySuccess("ASIAJ", "job-secret", "job-token", EXP)));
+        EphemeralCredential notMoved = forJob(dir.resolve("workspace-only")).exchange(request(
+                Map.of("credentials-file", outside.resolve("c").toString()), Map.of(), Duration.ofMinutes(15)));
+        assertThat(notMoved.environment()).containsEntry("AWS_SHARED_CREDENTIALS_FILE", outside.resolve("c").toString());
+    }
+
+    @Test
+    void whereNothingKeepsATokenFileFreshWebIdentityTokenFileIsRefusedBeforeStsIsCalled() {
+        for (Object value : List.of(true, dir.resolve("token").toString())) {
+            assertThatThrownBy(() -> forJob(dir).exchange(request(Map.of("web-identity-token-file", value),
+                    Map.of(), Duration.ofMinutes(15))))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.reason())
+                            .isEqualTo(Reason.INVALID_PARAMETERS))
+                    .hasMessageContaining("parameter 'web-identity-token-file' is refused here: nothing rewrites it")
+                    .hasMessageContaining("'credentials-file: true'")
+                    .hasMessageNotContaining(TOKEN);
+        }
+        assertThat(sts.getRequestCount()).isZero();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

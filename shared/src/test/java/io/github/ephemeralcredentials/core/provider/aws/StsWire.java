@@ -7,16 +7,17 @@ import mockwebserver3.MockResponse;
  * STS answers as the AWS STS API reference documents them (query protocol, "AssumeRoleWithWebIdentity" and
  * "AssumeRole" — Examples; "Common Errors"; the error shapes of the STS API model {@code sts-2011-06-15} in Maven
  * Central's {@code com.amazonaws:aws-java-sdk-models}), and the namespace-less / S3-style variants Ceph RadosGW 16.2
- * sends (see shared/PEERS.md). Used where no real STS can run; the real one is the Ceph peer suite.
+ * sends (see shared/PEERS.md). Used where no real STS can run; the real one is the Ceph peer suite. Public for the
+ * action's and the CLI's tests, which run the AWS provider end to end against a loopback STS.
  */
-final class StsWire {
+public final class StsWire {
 
     static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
     private StsWire() {
     }
 
-    static String webIdentitySuccess(String accessKeyId, String secret, String sessionToken, Instant expiration) {
+    public static String webIdentitySuccess(String accessKeyId, String secret, String sessionToken, Instant expiration) {
         return "<AssumeRoleWithWebIdentityResponse xmlns=\"" + NS + "\">\n"
                 + "  <AssumeRoleWithWebIdentityResult>\n"
                 + "    <SubjectFromWebIdentityToken>repo:acme/app:ref:refs/heads/main</SubjectFromWebIdentityToken>\n"
@@ -93,7 +94,7 @@ final class StsWire {
                 + "<HostId>1f4a-default-default</HostId></Error>";
     }
 
-    static MockResponse xml(int code, String body) {
+    public static MockResponse xml(int code, String body) {
         return new MockResponse.Builder().code(code).setHeader("Content-Type", "text/xml").body(body).build();
     }
 }

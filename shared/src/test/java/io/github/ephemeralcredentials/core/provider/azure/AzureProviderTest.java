@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
@@ -209,6 +210,39 @@ class AzureProviderTest {
         assertThat(Files.readString(file)).isEqualTo(ci);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(credential.environment()).containsEntry("AZURE_AUTHORITY_HOST", authority());
+    }
+
+    @Test
+    void withoutADirectoryTheFileGoesWhereTheHostPutsFiles(@TempDir Path dir) throws Exception {
+        server.enqueue(entraToken("x"));
+        AzureProvider inDir = new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(2),
+                Clock.systemUTC(), CredentialsFileHost.privateIn(dir));
+
+        EphemeralCredential credential = inDir.exchange(request(ci, params("tenant-id", TENANT, "client-id", CLIENT,
+                "authority-host", authority(), "federated-token-file", true), Map.of()));
+
+        Path file = credential.files().get(0);
+        assertThat(file.getParent()).isEqualTo(dir);
+        assertThat(file.getFileName().toString()).matches("azure-federated-token-[0-9a-f]{16}\\.jwt");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(credential.environment()).containsEntry("AZURE_FEDERATED_TOKEN_FILE", file.toString());
+    }
+
+    @Test
+    void whereNothingKeepsATokenFileFreshTheFederatedTokenFileIsRefusedBeforeEntraIsCalled(@TempDir Path dir) {
+        AzureProvider forJob = new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(2),
+                Clock.systemUTC(), new CredentialsFileHost(dir, Path.of("/home/runner/work/app/app"),
+                CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true, null, "nothing rewrites it during the job"));
+
+        assertThatThrownBy(() -> forJob.exchange(request(ci, params("tenant-id", TENANT, "client-id", CLIENT,
+                "authority-host", authority(), "federated-token-file", true), Map.of())))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.INVALID_PARAMETERS))
+                .hasMessage("azure: parameter 'federated-token-file' is refused here: nothing rewrites it during the "
+                        + "job; remove it from the profile and use the exported access token (AZURE_ACCESS_TOKEN), "
+                        + "which is valid until its expiration");
+        assertThat(server.getRequestCount()).isZero();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

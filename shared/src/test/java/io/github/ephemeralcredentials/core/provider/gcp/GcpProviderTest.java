@@ -13,6 +13,7 @@ import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import io.github.ephemeralcredentials.core.provider.Retries;
@@ -172,7 +173,7 @@ class GcpProviderTest {
     private GcpProvider forJob(Path workspace, Path workspaceOnRunner, CredentialsFileHost.CiTokenEndpoint endpoint) {
         return new GcpProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3), Clock.systemUTC(),
                 new CredentialsFileHost(workspace, workspaceOnRunner, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true,
-                        endpoint));
+                        endpoint, "nothing refreshes it"));
     }
 
     private static final CredentialsFileHost.CiTokenEndpoint RUNNER_ENDPOINT = new CredentialsFileHost.CiTokenEndpoint(
@@ -218,7 +219,7 @@ class GcpProviderTest {
         Path file = credential.files().get(0);
         assertThat(file.getParent()).isEqualTo(temp);
         assertThat(file.getFileName().toString()).matches("gha-creds-[0-9a-f]{16}\\.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(Files.getAttribute(temp, "unix:uid"));
         String exported = workspaceOnRunner.resolve(file.getFileName()).toString();
         assertThat(credential.environment()).containsEntry("GOOGLE_APPLICATION_CREDENTIALS", exported)
@@ -254,7 +255,7 @@ class GcpProviderTest {
         Path file = credential.files().get(0);
         assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(1001);
         assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(127);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
     @Test
@@ -282,8 +283,11 @@ class GcpProviderTest {
     void withoutAnEndpointTheFileNamesATokenFileAsBefore() throws Exception {
         EphemeralCredential credential = forJob(temp, temp, null).exchange(request(ci,
                 params("credentials-file", true)));
-        assertThat(credential.files()).hasSize(2).allSatisfy(f -> assertThat(PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----"));
+        // Both under the job's one name pattern, so one ignore rule keeps them out of commits.
+        assertThat(credential.files()).hasSize(2).allSatisfy(f -> {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+            assertThat(f.getFileName().toString()).startsWith(CredentialsFileHost.GITHUB_ACTIONS_PREFIX);
+        });
         JsonNode source = FakeGoogle.JSON.readTree(Files.readString(credential.files().get(0))).path("credential_source");
         assertThat(source.path("file").asText()).isEqualTo(credential.files().get(1).toString());
         assertThat(Files.readString(credential.files().get(1))).isEqualTo(ci);

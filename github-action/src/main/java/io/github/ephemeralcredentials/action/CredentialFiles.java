@@ -1,36 +1,47 @@
 package io.github.ephemeralcredentials.action;
 
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost.CiTokenEndpoint;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost;
-import io.github.ephemeralcredentials.core.provider.gcp.CredentialsFileHost.CiTokenEndpoint;
 import java.nio.file.Path;
 import java.util.Map;
 import okhttp3.HttpUrl;
 
 /**
- * Where GCP's {@code external_account} file goes on a GitHub Actions runner, and what it reads the CI token from.
+ * Where the files a profile asks for go on a GitHub Actions runner (AWS's shared credentials file, GCP's
+ * {@code external_account} file), and what GCP's reads the CI token from.
  *
  * <p>The action's container sees the runner's workspace at {@code /github/workspace} and its temporary directory at
  * {@code /github/runner_temp}, runs as root, and the runner hands {@code $GITHUB_ENV} values to later steps as they
  * are written (actions/runner {@code FileCommandManager}: no path translation), while those steps run on the host
- * as the runner's user. So the file goes into the workspace (the one directory every later step sees, host,
- * job container or container action alike), under the {@code gha-creds-*.json} name google-github-actions/auth
- * uses, owned by the workspace's owner; and the exported path is the workspace as the runner names it, which
- * action.yml passes as an argument: argument values are the one thing the runner does not translate into container
- * paths ({@code ContainerActionHandler} rewrites every environment value, inputs included, that starts with a
- * mounted host directory).
+ * as the runner's user. So the files go into the workspace (the one directory every later step sees, host,
+ * job container or container action alike), under the {@code gha-creds-*} name google-github-actions/auth uses,
+ * owned by the workspace's owner; and the exported path is the workspace as the runner names it, which action.yml
+ * passes as an argument: argument values are the one thing the runner does not translate into container paths
+ * ({@code ContainerActionHandler} rewrites every environment value, inputs included, that starts with a mounted
+ * host directory).
+ *
+ * <p>A file holding the job's OIDC token itself (AWS {@code web-identity-token-file}, Azure
+ * {@code federated-token-file}) is refused there: the SDKs re-read it whenever they exchange it, nothing in the job
+ * rewrites it once this step has ended, and GitHub's tokens expire about five minutes after issue. It would work in a
+ * quick test and fail in a long job; the keys and access tokens the step exports do not go stale.
  */
-public final class GcpFiles {
+public final class CredentialFiles {
 
     /** The input action.yml passes as the container's argument; its default is {@code ${{ github.workspace }}}. */
     public static final String WORKSPACE_INPUT = "workspace-on-runner";
 
-    private GcpFiles() {
+    /** Why the action refuses a file holding the OIDC token; the provider adds what to do instead. */
+    static final String CI_TOKEN_FILE_REFUSAL = "in the GitHub Action nothing rewrites a file holding the job's OIDC "
+            + "token after this step, and the token expires about 5 minutes after issue, so the SDKs that re-read "
+            + "the file would fail later in the job";
+
+    private CredentialFiles() {
     }
 
     /**
      * @param workspaceOnRunner the workspace as the runner names it ({@code github.workspace}), or null when the
-     *                          container was started without it: the exported path is then the container's, right
+     *                          container was started without it: the exported paths are then the container's, right
      *                          only for steps that mount the workspace at the same place
      */
     public static CredentialsFileHost forContainerStep(Map<String, String> env, String workspaceOnRunner) {
@@ -42,12 +53,13 @@ public final class GcpFiles {
         Path onRunner = workspaceOnRunner == null || workspaceOnRunner.isBlank()
                 || !Path.of(workspaceOnRunner.strip()).isAbsolute() ? inContainer : Path.of(workspaceOnRunner.strip());
         return new CredentialsFileHost(inContainer, onRunner.toAbsolutePath(), CredentialsFileHost.GITHUB_ACTIONS_PREFIX,
-                true, tokenEndpoint(env));
+                true, tokenEndpoint(env), CI_TOKEN_FILE_REFUSAL);
     }
 
     /**
      * The CLI's {@code exchange}: files private to the user running it, in {@code $RUNNER_TEMP} (or the system's
-     * temporary directory), with the runner's token endpoint as the source when it runs in a GitHub Actions step.
+     * temporary directory), CI token files allowed (its caller can rewrite them), with the runner's token endpoint as
+     * GCP's source when it runs in a GitHub Actions step.
      */
     public static CredentialsFileHost forCommandLine(Map<String, String> env) {
         return CredentialsFileHost.privateIn(AwsProvider.defaultFileDirectory()).withTokenEndpoint(tokenEndpoint(env));

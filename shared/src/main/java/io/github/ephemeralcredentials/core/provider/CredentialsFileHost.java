@@ -1,0 +1,178 @@
+package io.github.ephemeralcredentials.core.provider;
+
+import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+
+/**
+ * What the host decides about the files a provider writes for the job's later steps (an AWS shared credentials file,
+ * GCP's {@code external_account} file, a file holding the CI token): where they go when the profile names no place,
+ * the path the later steps know them by, who may read them, where client libraries get a CI token when they need
+ * one, and whether a file holding the CI token itself is any use.
+ *
+ * <p>Every provider writes through {@link #create} (and {@link #handOver} for a path the profile names), so one host
+ * decision covers all of them: a container action (root, seeing the runner's workspace under another path) and the
+ * CLI (files private to its user) differ here and nowhere else.
+ *
+ * @param directory          where this process writes a file when the profile names no place
+ * @param jobDirectory       {@code directory} as the job's later steps name it. A container action sees the runner's
+ *                           workspace at {@code /github/workspace}, and the runner passes {@code $GITHUB_ENV} values
+ *                           to later steps as written, so the exported path must be the runner's own
+ * @param namePrefix         the start of every file's name, before its random part; {@code null} for each
+ *                           provider's own ({@code aws-credentials-}, {@code gcp-external-account-}, ...). One
+ *                           prefix gives the job one pattern to keep out of commits and archives
+ * @param forDirectoryOwner  give each file to the owner (uid and gid) of the directory it is written in: a container
+ *                           action runs as root while the job's later steps run as the user who owns the workspace.
+ *                           Either way a file is mode 0600: its owner is the one user that reads it, and root (job
+ *                           containers, container actions) reads it regardless
+ * @param tokenEndpoint      the CI's own token endpoint, or {@code null}. With one, GCP's file names that URL as its
+ *                           {@code credential_source} and client libraries fetch a fresh CI token whenever they need
+ *                           one; without, it names a file holding the token this exchange used
+ * @param ciTokenFileRefusal why a file holding the CI token itself (AWS {@code web-identity-token-file}, Azure
+ *                           {@code federated-token-file}) would be stale before the job's later steps use it, or
+ *                           {@code null} when whoever runs the exchange can keep such a file fresh
+ */
+public record CredentialsFileHost(Path directory, Path jobDirectory, String namePrefix, boolean forDirectoryOwner,
+                                  CiTokenEndpoint tokenEndpoint, String ciTokenFileRefusal) {
+
+    /** google-github-actions/auth's name, which GitHub Actions users already ignore: {@code gha-creds-*}. */
+    public static final String GITHUB_ACTIONS_PREFIX = "gha-creds-";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public CredentialsFileHost {
+        directory = directory.toAbsolutePath().normalize();
+        jobDirectory = Objects.requireNonNull(jobDirectory, "jobDirectory").normalize();
+        if (!jobDirectory.isAbsolute()) {
+            throw new IllegalArgumentException("jobDirectory must be absolute: the job's steps run in other directories");
+        }
+        if (namePrefix != null && !plainNameStart(namePrefix)) {
+            throw new IllegalArgumentException("namePrefix must be a plain file name start");
+        }
+        if (ciTokenFileRefusal != null && ciTokenFileRefusal.isBlank()) {
+            throw new IllegalArgumentException("ciTokenFileRefusal must say why, or be null");
+        }
+    }
+
+    private static boolean plainNameStart(String name) {
+        return !name.isEmpty() && !name.contains("/") && !name.contains("\\");
+    }
+
+    /**
+     * Files only this process's user can read (0600) in {@code directory}, exported as written, under each provider's
+     * own names; CI token files allowed (their writer can rewrite them), and GCP's source is a token file.
+     */
+    public static CredentialsFileHost privateIn(Path directory) {
+        return new CredentialsFileHost(directory, directory.toAbsolutePath(), null, false, null, null);
+    }
+
+    /** The same files, with a {@code credential_source} URL when {@code endpoint} is not null. */
+    public CredentialsFileHost withTokenEndpoint(CiTokenEndpoint endpoint) {
+        return new CredentialsFileHost(directory, jobDirectory, namePrefix, forDirectoryOwner, endpoint,
+                ciTokenFileRefusal);
+    }
+
+    /**
+     * The path the job's steps know {@code written} by: under {@link #directory} it moves to {@link #jobDirectory};
+     * elsewhere (a path the profile names) it stays as written.
+     */
+    public String jobPath(Path written) {
+        Path absolute = written.toAbsolutePath().normalize();
+        return absolute.startsWith(directory) ? jobDirectory.resolve(directory.relativize(absolute)).toString()
+                : absolute.toString();
+    }
+
+    /**
+     * Creates a new file (never over an existing one) named {@code <prefix><16 hex digits><suffix>} in {@code dir},
+     * mode 0600 from the first moment, writes {@code content} and {@link #handOver hands it over}.
+     *
+     * @param ownPrefix the provider's own name start, used when the host gives none
+     * @param written   gets the file as soon as it exists, so a caller that fails later deletes it too
+     */
+    public Path create(Path dir, String ownPrefix, String suffix, String content, List<Path> written) throws IOException {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        Path file = dir.resolve((namePrefix != null ? namePrefix : ownPrefix) + HexFormat.of().formatHex(random) + suffix);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            // Elsewhere (Windows) a new file in the user's temporary directory inherits an owner-only ACL.
+            Files.createFile(file);
+        }
+        written.add(file);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        handOver(file);
+        return file;
+    }
+
+    /**
+     * With {@link #forDirectoryOwner}, gives {@code file} (already 0600) to the owner and group of {@link #directory}
+     * when it lies there, at any depth, else of the directory it is in, unless this process already is that owner.
+     * The workspace's owner, not the parent's: a subdirectory this process just created for a path the profile names
+     * is its own (root's). A process that is neither root nor the owner fails here, loudly, rather than leave a file
+     * the job's steps cannot read.
+     */
+    public void handOver(Path file) throws IOException {
+        if (!forDirectoryOwner || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+            return;
+        }
+        Path absolute = file.toAbsolutePath().normalize();
+        Path ownedBy = absolute.startsWith(directory) ? directory : absolute.getParent();
+        Object owner = Files.getAttribute(ownedBy, "unix:uid");
+        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
+            Files.setAttribute(file, "unix:gid", Files.getAttribute(ownedBy, "unix:gid"));
+            Files.setAttribute(file, "unix:uid", owner);
+        }
+    }
+
+    /**
+     * Refuses, before anything is sent, a profile that asks for a file holding the CI token where it would go stale
+     * unseen.
+     *
+     * @param parameter the profile parameter asking for the file
+     * @param instead   what the profile should do instead, in the provider's terms
+     */
+    public void checkCiTokenFile(String provider, String parameter, String instead) {
+        if (ciTokenFileRefusal != null) {
+            throw new ProviderException(provider, Reason.INVALID_PARAMETERS, null, provider + ": parameter '"
+                    + parameter + "' is refused here: " + ciTokenFileRefusal + "; " + instead);
+        }
+    }
+
+    /**
+     * A CI system's endpoint that hands out the job's OIDC token on request — GitHub Actions'
+     * {@code ACTIONS_ID_TOKEN_REQUEST_URL}, answered with {@code {"value": "<jwt>"}} for a bearer request.
+     *
+     * @param url    the endpoint; the token's audience is added as the {@code audience} query parameter
+     * @param bearer the bearer token the endpoint requires (a secret: it can mint the job's tokens until the job
+     *               ends)
+     */
+    public record CiTokenEndpoint(HttpUrl url, String bearer) {
+
+        public CiTokenEndpoint {
+            Objects.requireNonNull(url, "url");
+            if (bearer == null || bearer.isBlank()) {
+                throw new IllegalArgumentException("bearer must not be blank");
+            }
+        }
+
+        /** The endpoint's URL for tokens with {@code audience}, as {@code @actions/core} builds it. */
+        public HttpUrl forAudience(String audience) {
+            return url.newBuilder().setQueryParameter("audience", audience).build();
+        }
+
+        @Override
+        public String toString() {
+            return "CiTokenEndpoint[" + url.host() + "]";
+        }
+    }
+}
