@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.security.auth.module.UnixSystem;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
@@ -233,13 +234,8 @@ class GcpProviderTest {
                 .isEqualTo(workspaceOnRunner.resolve("creds").resolve(inSub.files().get(0).getFileName()).toString());
     }
 
-    private int processUid() throws IOException {
-        Path probe = Files.createTempFile(temp, "uid-", ".probe");
-        try {
-            return (Integer) Files.getAttribute(probe, "unix:uid");
-        } finally {
-            Files.delete(probe);
-        }
+    private static int processUid() {
+        return (int) new UnixSystem().getUid();
     }
 
     @Test
