@@ -187,7 +187,9 @@ final class ProviderInputs {
             case "gcp" -> parameter(parameters, "workload-identity-provider")
                     .map(p -> "https://iam.googleapis.com/" + p.replaceFirst("^/+", "").replaceFirst("^iam\\.googleapis\\.com/", ""))
                     .orElse(null);
-            case "vault" -> parameter(parameters, "address").orElse(null);
+            // No audience asked for: GitHub's own default, https://github.com/OWNER, the one GitHub's guide to Vault
+            // has roles bind (bound_audiences).
+            case "vault" -> null;
             default -> parameter(parameters, "issuer").or(() -> parameter(parameters, "token-endpoint")).orElse(null);
         };
     }
