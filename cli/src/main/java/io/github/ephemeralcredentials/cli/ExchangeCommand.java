@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -89,13 +90,13 @@ final class ExchangeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String token = null;
         try {
-            List<String> unknown = params.keySet().stream().filter(n -> !CoreExchange.inputNames().contains(n))
-                    .toList();
+            Set<String> known = CoreExchange.inputNames();
+            List<String> unknown = params.keySet().stream().filter(n -> !known.contains(n)).toList();
             if (!unknown.isEmpty()) {
                 // A misspelt name would otherwise be dropped and the exchange run with a default in its place.
                 throw new ActionException(ActionException.Reason.INVALID_INPUT, "unknown -p name(s) "
                         + String.join(", ", unknown) + "; use the GitHub Action's input names: "
-                        + String.join(", ", CoreExchange.inputNames()));
+                        + String.join(", ", known));
             }
             Map<String, String> inputs = new LinkedHashMap<>();
             params.forEach((name, value) -> inputs.put(ActionInputs.variable(name), value));

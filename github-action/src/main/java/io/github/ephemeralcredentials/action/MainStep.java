@@ -151,20 +151,19 @@ public final class MainStep {
                 : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
     }
 
+    /** Who the credential acts as, in each provider's own terms. */
     private static String identity(EphemeralCredential credential) {
-        for (String fact : List.of("principal", "authenticated-arn", "service-account", "client-id")) {
-            String value = credential.facts().get(fact);
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return "";
+        return firstFact(credential, "principal", "authenticated-arn", "service-account", "client-id");
     }
 
     /** What the credential may do, in each provider's own terms. */
     private static String scope(EphemeralCredential credential) {
-        for (String fact : List.of("scope", "scopes", "policies", "permissions")) {
-            String value = credential.facts().get(fact);
+        return firstFact(credential, "scope", "scopes", "policies", "permissions");
+    }
+
+    private static String firstFact(EphemeralCredential credential, String... names) {
+        for (String name : names) {
+            String value = credential.facts().get(name);
             if (value != null && !value.isBlank()) {
                 return value;
             }
