@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -102,16 +103,22 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         Path file = dir.resolve((namePrefix != null ? namePrefix : ownPrefix) + HexFormat.of().formatHex(random) + suffix);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            // Elsewhere (Windows) a new file in the user's temporary directory inherits an owner-only ACL.
-            Files.createFile(file);
-        }
+        Files.createFile(file, ownerOnly());
         written.add(file);
         Files.writeString(file, content, StandardCharsets.UTF_8);
         handOver(file);
         return file;
+    }
+
+    /**
+     * Mode 0600 from creation, for every file holding credential material. Elsewhere (Windows) a new file in the
+     * user's temporary directory inherits an owner-only ACL, so no attribute is needed there.
+     */
+    public static FileAttribute<?>[] ownerOnly() {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        return new FileAttribute<?>[0];
     }
 
     /**

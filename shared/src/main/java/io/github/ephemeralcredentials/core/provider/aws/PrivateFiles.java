@@ -1,14 +1,12 @@
 package io.github.ephemeralcredentials.core.provider.aws;
 
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes credential material to files only the current user can read (mode 0600 from creation, never widened),
@@ -26,7 +24,7 @@ final class PrivateFiles {
     static Path write(Path target, Path defaultDir, String prefix, String content) throws IOException {
         Path dir = target == null ? defaultDir : target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, prefix, ".tmp", ownerOnly());
+        Path temp = Files.createTempFile(dir, prefix, ".tmp", CredentialsFileHost.ownerOnly());
         try {
             Files.writeString(temp, content, StandardCharsets.UTF_8);
             if (target == null) {
@@ -48,13 +46,5 @@ final class PrivateFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnly() {
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        // Windows: the temp directory is already per-user.
-        return new FileAttribute<?>[0];
     }
 }
