@@ -8,7 +8,7 @@ import io.github.ephemeralcredentials.action.WorkflowCommands;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
-import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

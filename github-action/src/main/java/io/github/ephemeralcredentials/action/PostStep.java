@@ -1,7 +1,7 @@
 package io.github.ephemeralcredentials.action;
 
-import io.github.ephemeralcredentials.core.provider.CredentialLifecycle;
-import io.github.ephemeralcredentials.core.provider.CredentialLifecycle.CleanupReport;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle.CleanupReport;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import java.nio.file.Path;
 import java.time.Clock;

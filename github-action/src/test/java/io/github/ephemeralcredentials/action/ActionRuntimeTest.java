@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.time.Clock;
 import java.util.AbstractMap;

@@ -9,7 +9,7 @@ import io.github.ephemeralcredentials.core.oidc.Claims;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
-import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.io.IOException;
 import java.nio.file.Files;

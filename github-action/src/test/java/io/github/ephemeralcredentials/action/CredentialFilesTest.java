@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
-import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.aws.StsWire;

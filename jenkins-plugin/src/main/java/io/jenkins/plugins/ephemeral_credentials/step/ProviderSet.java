@@ -5,7 +5,7 @@ import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.http.ProxyConfig;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.Providers;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import io.jenkins.plugins.ephemeral_credentials.config.ProfileSecret;

@@ -18,7 +18,7 @@ import io.github.ephemeralcredentials.core.oidc.TokenFileRefresh;
 import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.Profile;
-import io.github.ephemeralcredentials.core.provider.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import io.jenkins.plugins.ephemeral_credentials.issuer.Issuer;
 import java.io.IOException;

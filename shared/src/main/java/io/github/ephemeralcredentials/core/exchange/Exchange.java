@@ -32,7 +32,7 @@ public final class Exchange {
 
     /**
      * @param providers   the providers a profile may name, by id (kept, not copied: {@link
-     *                    io.github.ephemeralcredentials.core.provider.Providers#standard} builds each on first use)
+     *                    io.github.ephemeralcredentials.core.exchange.Providers#standard} builds each on first use)
      * @param auditClaims the claims the audit record keeps (e.g. {@link AuditRecord#DEFAULT_CLAIMS} plus a host's own)
      */
     public Exchange(Map<String, CredentialProvider> providers, List<String> auditClaims, Clock clock) {

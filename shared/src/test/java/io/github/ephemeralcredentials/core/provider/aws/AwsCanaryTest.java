@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.canary.SecretCanary;
-import io.github.ephemeralcredentials.core.provider.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;

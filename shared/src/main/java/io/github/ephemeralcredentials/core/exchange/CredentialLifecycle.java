@@ -1,8 +1,9 @@
-package io.github.ephemeralcredentials.core.provider;
+package io.github.ephemeralcredentials.core.exchange;
 
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.credential.Revocation;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

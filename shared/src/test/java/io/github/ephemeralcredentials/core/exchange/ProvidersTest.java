@@ -1,5 +1,7 @@
-package io.github.ephemeralcredentials.core.provider;
+package io.github.ephemeralcredentials.core.exchange;
 
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.Retries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

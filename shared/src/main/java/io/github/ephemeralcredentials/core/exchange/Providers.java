@@ -1,5 +1,8 @@
-package io.github.ephemeralcredentials.core.provider;
+package io.github.ephemeralcredentials.core.exchange;
 
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;

@@ -1,5 +1,8 @@
-package io.github.ephemeralcredentials.core.provider;
+package io.github.ephemeralcredentials.core.exchange;
 
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
