@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.core.exchange;
 
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
@@ -127,6 +128,42 @@ public final class Providers {
             keySet().forEach(id -> entries.add(Map.entry(id, get(id))));
             return Collections.unmodifiableSet(entries);
         }
+    }
+
+    /**
+     * Every provider's descriptor by id, without building any provider: what the policy loader checks profiles
+     * against and hosts derive their inputs from.
+     */
+    public static Map<String, ProviderDescriptor> descriptors() {
+        return DESCRIPTORS;
+    }
+
+    /** The descriptor of {@code id}, or empty when this installation has no such provider. */
+    public static java.util.Optional<ProviderDescriptor> descriptor(String id) {
+        return java.util.Optional.ofNullable(DESCRIPTORS.get(id));
+    }
+
+    // Interim: replaced by each provider package's own descriptor.
+    private static final Map<String, ProviderDescriptor> DESCRIPTORS = interim();
+
+    private static Map<String, ProviderDescriptor> interim() {
+        Map<String, ProviderDescriptor> all = new java.util.TreeMap<>();
+        java.util.function.BiConsumer<String, Function<Map<String, Object>, java.util.Optional<String>>> add = (id, aud) ->
+                all.put(id, new ProviderDescriptor(id, id, List.of(), List.of(), java.time.Duration.ofMinutes(1),
+                        p -> java.time.Duration.ofHours(12), aud, !id.equals("github-app"), null, Set.of()));
+        add.accept("aws", p -> java.util.Optional.of("sts.amazonaws.com"));
+        add.accept("azure", p -> java.util.Optional.of("api://AzureADTokenExchange"));
+        add.accept("gcp", p -> p.get("workload-identity-provider") instanceof String w
+                ? java.util.Optional.of("https://iam.googleapis.com/" + w.replaceFirst("^/+", "")
+                .replaceFirst("^iam\\.googleapis\\.com/", "")) : java.util.Optional.empty());
+        add.accept("vault", p -> java.util.Optional.empty());
+        Function<Map<String, Object>, java.util.Optional<String>> oauth = p -> p.get("issuer") instanceof String i
+                ? java.util.Optional.of(i) : p.get("token-endpoint") instanceof String t ? java.util.Optional.of(t)
+                : java.util.Optional.empty();
+        add.accept("token-exchange", oauth);
+        add.accept("jwt-bearer", oauth);
+        add.accept("github-app", p -> java.util.Optional.empty());
+        return java.util.Collections.unmodifiableMap(all);
     }
 
     /** The providers by id, refusing two with the same id. */

@@ -1,0 +1,72 @@
+package io.github.ephemeralcredentials.core.provider;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What a provider is, without its code: its parameters and scope entries, the {@code aud} its trust configuration
+ * expects by default, the lifetimes it can issue, and whether it presents the CI token to a verifier itself. The
+ * policy loader checks profiles against it and hosts derive their inputs from it, so no host spells a provider's
+ * parameter names.
+ *
+ * @param id               the provider id profiles and inputs name ({@code aws}, {@code gcp}, ...)
+ * @param summary          one line for help and docs
+ * @param parameters       what {@code parameters:} may hold
+ * @param scope            what {@code scope:} may hold
+ * @param minLifetime      the shortest lifetime the provider issues
+ * @param maxLifetime      the longest lifetime the provider issues for the given parameters (AWS: one hour for a
+ *                         chained role)
+ * @param defaultAudience  the {@code aud} the provider's own documentation tells administrators to trust, for the
+ *                         given parameters; empty when it has none (the host then asks for one or leaves the CI
+ *                         system's default)
+ * @param presentsCiToken  whether the provider hands the CI token to a party that verifies it (a cloud STS, Vault, an
+ *                         OAuth server). A provider that does not (GitHub App tokens are issued on the job's word alone)
+ *                         must only ever run on verified claims
+ * @param lifetimeInput    the GitHub Action input that carries the lifetime in the provider's own action's terms
+ *                         ({@code role-duration-seconds}), or {@code null}
+ * @param markerInputs     action inputs whose presence names this provider when {@code provider:} is not given
+ */
+public record ProviderDescriptor(String id, String summary, List<ParameterSpec> parameters, List<ParameterSpec> scope,
+                                 Duration minLifetime, Function<Map<String, Object>, Duration> maxLifetime,
+                                 Function<Map<String, Object>, Optional<String>> defaultAudience,
+                                 boolean presentsCiToken, String lifetimeInput, Set<String> markerInputs) {
+
+    public ProviderDescriptor {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(summary, "summary");
+        parameters = List.copyOf(parameters);
+        scope = List.copyOf(scope);
+        Objects.requireNonNull(minLifetime, "minLifetime");
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+        Objects.requireNonNull(defaultAudience, "defaultAudience");
+        markerInputs = Set.copyOf(markerInputs);
+    }
+
+    /** The names {@code parameters:} may hold. */
+    public Set<String> parameterNames() {
+        return parameters.stream().map(ParameterSpec::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The names {@code scope:} may hold. */
+    public Set<String> scopeNames() {
+        return scope.stream().map(ParameterSpec::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public Optional<ParameterSpec> parameter(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Duration maxLifetime(Map<String, Object> parameters) {
+        return maxLifetime.apply(parameters);
+    }
+
+    public Optional<String> defaultAudience(Map<String, Object> parameters) {
+        return defaultAudience.apply(parameters);
+    }
+}
