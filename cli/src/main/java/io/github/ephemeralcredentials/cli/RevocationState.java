@@ -1,64 +1,70 @@
 package io.github.ephemeralcredentials.cli;
 
-import io.github.ephemeralcredentials.action.ActionException;
-import io.github.ephemeralcredentials.action.ActionState;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
+import io.github.ephemeralcredentials.core.exchange.ExchangeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
 /**
- * The file {@code exchange --state-file} writes and {@code revoke --state} reads: the same state the GitHub Action
- * carries from its main step to its post step (revocations as data, files to delete). Revocations hold secrets (the
- * token to revoke), so the file is created new with mode 0600, never over an existing one.
+ * The file {@code exchange --state-file} writes and {@code revoke --state} reads: the core's {@link CleanupRecord},
+ * the same record the GitHub Action carries to its post step and the Jenkins step to its end. Revocations hold
+ * secrets (the token to revoke), so the file is created new with mode 0600, never over an existing one or a link.
  */
 final class RevocationState {
+
+    /** Far above any record this project writes; a bigger "state file" is something else (or {@code /dev/zero}). */
+    private static final long MAX_BYTES = 256 * 1024;
 
     private RevocationState() {
     }
 
-    static void write(Path file, EphemeralCredential credential) {
-        ActionState state = new ActionState(credential.provider(), credential.expiresAt(), true,
-                credential.revocations(), credential.files().stream().map(Path::toString).toList(), List.of());
-        byte[] json = (state.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+    static void write(Path file, CleanupRecord record) {
+        byte[] json = (record.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             // Created with 0600 atomically (no window in which another user could open it); CREATE_NEW refuses a
             // file, or a link, that appeared since the check.
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
                 out.write(json);
             }
         } catch (FileAlreadyExistsException e) {
-            throw new ActionException(ActionException.Reason.INVALID_INPUT, "--state-file " + file + " already "
-                    + "exists: run `ephemeral-credentials revoke --state " + file + "` first, or choose another path");
+            throw CommandFailure.badInput("--state-file " + file + " already exists: run `ephemeral-credentials "
+                    + "revoke --state " + file + "` first, or choose another path");
         } catch (IOException | UnsupportedOperationException e) {
-            throw new ActionException(ActionException.Reason.INVALID_INPUT, "cannot create --state-file " + file
-                    + " (" + e.getClass().getSimpleName() + "); nothing was printed — the credentials expire at "
-                    + credential.expiresAt() + "; check that the directory exists and is writable");
+            throw CommandFailure.badInput("cannot create --state-file " + file + " (" + e.getClass().getSimpleName()
+                    + "); nothing was printed — the credentials expire at " + record.expiresAt()
+                    + "; check that the directory exists and is writable");
         }
     }
 
-    static ActionState read(Path file) {
+    static CleanupRecord read(Path file) {
         String json;
         try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw CommandFailure.badInput("the state file " + file + " is not a regular file (a link, a device "
+                        + "or missing); give the path `exchange --state-file` wrote");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw CommandFailure.badInput("the state file " + file + " is larger than any `exchange "
+                        + "--state-file` writes; give the path it wrote");
+            }
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ActionException(ActionException.Reason.INVALID_INPUT, "cannot read the state file " + file
-                    + " (" + e.getClass().getSimpleName() + "); give the path `exchange --state-file` wrote");
+            throw CommandFailure.badInput("cannot read the state file " + file + " (" + e.getClass().getSimpleName()
+                    + "); give the path `exchange --state-file` wrote");
         }
         try {
-            return ActionState.fromJson(json.strip());
-        } catch (ActionException e) {
-            // Never quote the file: it holds secrets.
-            throw new ActionException(ActionException.Reason.INVALID_INPUT, "the state file " + file + " is not "
-                    + "what `exchange --state-file` writes; nothing was revoked — the credentials expire on their own");
+            return CleanupRecord.fromJson(json, "the state file " + file);
+        } catch (ExchangeException e) {
+            throw CommandFailure.badInput(e.getMessage());
         }
     }
 }

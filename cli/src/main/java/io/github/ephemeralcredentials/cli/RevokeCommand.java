@@ -1,8 +1,6 @@
 package io.github.ephemeralcredentials.cli;
 
-import io.github.ephemeralcredentials.action.ActionException;
-import io.github.ephemeralcredentials.action.ActionState;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle.CleanupReport;
 import java.io.IOException;
@@ -10,8 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,11 +41,9 @@ final class RevokeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            ActionState saved = RevocationState.read(state);
-            EphemeralCredential issued = new EphemeralCredential(saved.provider(), List.of(), Map.of(),
-                    saved.expiresAt(), saved.revocations(), saved.files().stream().map(Path::of).toList());
-            CleanupReport report = new CredentialLifecycle(
-                    ActionCommand.runtime(System.getenv()).providers(), Clock.systemUTC()).cleanup(issued);
+            CleanupRecord saved = RevocationState.read(state);
+            CleanupReport report = new CredentialLifecycle(CoreRuntime.providers(System.getenv()), Clock.systemUTC())
+                    .cleanup(saved);
             report.failures().forEach(f -> err.println("error: cleanup of " + f.what() + ": " + f.message()));
             err.println("revoked " + report.revoked() + " of " + saved.revocations().size() + ", deleted "
                     + report.deleted() + " file(s)" + (saved.revocations().isEmpty() ? " (" + saved.provider()
@@ -59,9 +53,9 @@ final class RevokeCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(state);
             return ExitCodes.OK;
-        } catch (ActionException e) {
+        } catch (CommandFailure e) {
             err.println("error: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
+            return e.exitCode();
         } catch (IOException e) {
             err.println("error: revoked, but the state file " + state + " could not be deleted ("
                     + e.getClass().getSimpleName() + "); delete it yourself");

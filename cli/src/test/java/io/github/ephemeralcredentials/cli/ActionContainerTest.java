@@ -2,7 +2,7 @@ package io.github.ephemeralcredentials.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ephemeralcredentials.action.ActionState;
+import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.Canary;
 import io.github.ephemeralcredentials.action.RunnerEmulation;
 import io.github.ephemeralcredentials.action.RunnerFileCommands;
@@ -89,7 +89,7 @@ class ActionContainerTest {
         assertThat(Files.readString(runner.step().summary())).contains("| jwt-bearer | deployer | deploy |");
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
-        assertThat(state).containsKey(ActionState.NAME);
+        assertThat(state).containsKey(PostStep.STATE);
         Container.Result post = Container.run(runner.postEnvironment(tokenExchangeInputs(), state),
                 runner.workspace(), "action", "post");
         assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();

@@ -2,7 +2,7 @@ package io.github.ephemeralcredentials.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ephemeralcredentials.action.ActionState;
+import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.Canary;
 import io.github.ephemeralcredentials.action.RunnerEmulation;
 import io.github.ephemeralcredentials.action.RunnerFileCommands;
@@ -81,7 +81,7 @@ class AwsEndToEndTest {
         assertThat(Files.readString(runner.step().summary())).contains("| aws | ");
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
-        assertThat(state).containsKey(ActionState.NAME);
+        assertThat(state).containsKey(PostStep.STATE);
         Container.Result post = Container.run(runner.postEnvironment(inputs(ceph, role), state), runner.workspace(),
                 "action", "post");
         assertThat(post.exitCode()).as(post.stdout() + post.stderr()).isZero();

@@ -74,7 +74,7 @@ class ExchangeCommandTest {
     @Test
     void printsEvalSafeExportLines() throws IOException {
         int code = run("exchange", "--provider", "jwt-bearer", "--token-file", tokenFile().toString(),
-                "-p", "token-endpoint=" + OAUTH.tokenEndpointUrl("ci"), "-p", "client-id=deployer", "-p", "scope=deploy");
+                "-p", "token-endpoint=" + OAUTH.tokenEndpointUrl("ci"), "-p", "client-id=deployer", "-p", "scopes=deploy");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith("export ACCESS_TOKEN='").endsWith("'\n");
         assertThat(err.toString()).isEmpty();
@@ -83,7 +83,7 @@ class ExchangeCommandTest {
     @Test
     void printsJson() throws IOException {
         int code = run("exchange", "--provider", "jwt-bearer", "--token-file", tokenFile().toString(), "--format", "json",
-                "-p", "token-endpoint=" + OAUTH.tokenEndpointUrl("ci"), "-p", "scope=deploy");
+                "-p", "token-endpoint=" + OAUTH.tokenEndpointUrl("ci"), "-p", "scopes=deploy");
         assertThat(code).as(err.toString()).isZero();
         JsonNode doc = JSON.readTree(out.toString());
         assertThat(doc.path("provider").asText()).isEqualTo("jwt-bearer");
@@ -123,9 +123,9 @@ class ExchangeCommandTest {
     @Test
     void aMisspeltParameterIsRefusedNotDropped() throws IOException {
         int code = run("exchange", "--provider", "aws", "--token-file", tokenFile().toString(),
-                "-p", "role-to-assume=arn:aws:iam::123456789012:role/deploy", "-p", "aws-regoin=eu-west-1");
+                "-p", "role-arn=arn:aws:iam::123456789012:role/deploy", "-p", "aws-regoin=eu-west-1");
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("unknown -p name(s) aws-regoin").contains("aws-region");
+        assertThat(err.toString()).contains("unknown -p name(s) aws-regoin").contains("region");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -141,7 +141,7 @@ class ExchangeCommandTest {
         assertThat(err.toString()).contains("is not a JWT");
 
         assertThat(run("exchange", "--provider", "nope", "--token-file", tokenFile().toString())).isEqualTo(3);
-        assertThat(err.toString()).contains("input `provider` is 'nope'; use one of");
+        assertThat(err.toString()).contains("--provider 'nope' is not one of aws, azure");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -150,7 +150,7 @@ class ExchangeCommandTest {
         Path state = Files.writeString(dir.resolve("state.json"), "{\"token\": \"s3cret-canary\"");
         int code = run("revoke", "--state", state.toString());
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("is not what `exchange --state-file` writes").doesNotContain("s3cret-canary");
+        assertThat(err.toString()).contains("cannot be read").contains("nothing was revoked").doesNotContain("s3cret-canary");
         assertThat(state).exists();
     }
 
@@ -166,17 +166,136 @@ class ExchangeCommandTest {
         assertThat(Files.readString(state)).isEqualTo("earlier");
     }
 
+    /** A CI issuer on loopback: discovery and JWKS served from our own {@link TokenIssuer}, as GitLab serves its own. */
+    static final class Issuer implements AutoCloseable {
+        final MockWebServer server = new MockWebServer();
+        final TokenIssuer tokens;
+
+        Issuer() throws IOException {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            tokens = new TokenIssuer(url(), () -> KEYS, Clock.systemUTC());
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    String body = request.getUrl().encodedPath().endsWith("/jwks") ? tokens.jwks() : tokens.discoveryDocument();
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(body).build();
+                }
+            });
+        }
+
+        private static final KeyRing KEYS = KeyRing.generate(SigningAlgorithm.ES256, Instant.now());
+
+        String url() {
+            return "http://127.0.0.1:" + server.getPort();
+        }
+
+        String mint(String audience) {
+            return tokens.mint("project_path:acme/app:ref_type:branch:ref:main", List.of(audience),
+                    Duration.ofMinutes(5), Map.of("project_path", "acme/app"));
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private static final String GATED_POLICY = """
+            version: 1
+            profiles:
+              deploy:
+                provider: jwt-bearer
+                maxLifetime: 10m
+                parameters: {token-endpoint: "%s", client-id: deployer}
+            rules:
+              - name: acme-main
+                issuer: %s
+                profiles: [deploy]
+                claims: {project_path: acme/app}
+            """;
+
     /**
-     * Outside the GitHub Action the files stay as they were: private to the user running the command (0600, theirs),
-     * in $RUNNER_TEMP when it is set (else the temporary directory), under each provider's own name, exported as
-     * written, and CI token files allowed, since whoever runs the command can rewrite them. A child process, so
-     * RUNNER_TEMP is real; GITHUB_WORKSPACE is set too, to show the command does not write into it.
+     * The policy decides only on a verified token: one of valid shape, naming the trusted issuer and carrying the
+     * claims the rule wants, but signed by another key, is refused before the policy decides or any provider is asked.
      */
     @Test
-    void theCommandLineWritesPrivateFilesInRunnerTempAndKeepsCiTokenFiles() throws Exception {
+    void withAPolicyAForgedTokenIsRefusedBeforeAnyProviderIsCalled() throws Exception {
+        try (Issuer ci = new Issuer(); MockWebServer tokenEndpoint = new MockWebServer()) {
+            tokenEndpoint.start(InetAddress.getLoopbackAddress(), 0);
+            String endpoint = "http://127.0.0.1:" + tokenEndpoint.getPort() + "/token";
+            Path policy = Files.writeString(dir.resolve("policy.yaml"), GATED_POLICY.formatted(endpoint, ci.url()));
+            TokenIssuer forger = new TokenIssuer(ci.url(), () -> KeyRing.generate(SigningAlgorithm.ES256, Instant.now()),
+                    Clock.systemUTC());
+            Path forged = Files.writeString(dir.resolve("forged"), forger.mint("project_path:acme/app:ref_type:branch:ref:main",
+                    List.of(endpoint), Duration.ofMinutes(5), Map.of("project_path", "acme/app")));
+
+            int code = run("exchange", "--token-file", forged.toString(), "--policy", policy.toString(),
+                    "--profile", "deploy", "--issuer", ci.url());
+
+            assertThat(code).isEqualTo(ExitCodes.NO);
+            assertThat(err.toString()).contains("the CI token was refused").contains("nothing was asked of any provider");
+            assertThat(tokenEndpoint.getRequestCount()).as("the provider's endpoint").isZero();
+            assertThat(out.toString()).isEmpty();
+            assertThat(err.toString()).doesNotContain(Files.readString(forged));
+        }
+    }
+
+    @Test
+    void withAPolicyATokenFromAnIssuerNobodyTrustedIsRefusedWithoutFetchingItsKeys() throws Exception {
+        try (Issuer ci = new Issuer(); Issuer stranger = new Issuer()) {
+            Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                    GATED_POLICY.formatted("http://127.0.0.1:1/token", stranger.url()));
+            Path token = Files.writeString(dir.resolve("token"), stranger.mint("http://127.0.0.1:1/token"));
+
+            int code = run("exchange", "--token-file", token.toString(), "--policy", policy.toString(),
+                    "--profile", "deploy", "--issuer", ci.url());
+
+            assertThat(code).isEqualTo(ExitCodes.NO);
+            assertThat(err.toString()).contains("is not one this command trusts").contains("--issuer");
+            assertThat(stranger.server.getRequestCount()).as("the untrusted issuer's keys").isZero();
+        }
+    }
+
+    @Test
+    void withAPolicyAVerifiedTokenIsDecidedOnAndAllowed() throws Exception {
+        try (Issuer ci = new Issuer()) {
+            Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                    GATED_POLICY.formatted(OAUTH.tokenEndpointUrl("ci"), ci.url()));
+            Path token = Files.writeString(dir.resolve("token"), ci.mint(OAUTH.tokenEndpointUrl("ci").toString()));
+
+            int code = run("exchange", "--token-file", token.toString(), "--policy", policy.toString(),
+                    "--profile", "deploy", "--issuer", ci.url());
+
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(out.toString()).startsWith("export ACCESS_TOKEN='");
+        }
+    }
+
+    /** A provider that never shows the CI token to a verifier does not run on decoded claims, policy or not. */
+    @Test
+    void githubAppRefusesAnUnverifiableTokenAndSaysWhereToRunIt() throws IOException {
+        int code = run("exchange", "--provider", "github-app", "--token-file", tokenFile().toString(),
+                "-p", "app-id=424242", "-p", "private-key-env=GITHUB_APP_KEY", "-p", "owner=acme",
+                "--audience", "https://as.example.test");
+
+        assertThat(code).isEqualTo(ExitCodes.NO);
+        assertThat(err.toString()).contains("the CI token was refused");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    /**
+     * Outside the GitHub Action the files stay as they were: private to the user running the command (0600, theirs),
+     * in $TMPDIR when it is set (else the temporary directory), under each provider's own name, exported as
+     * written, and CI token files allowed, since whoever runs the command can rewrite them. A child process, so
+     * TMPDIR is real; GITHUB_WORKSPACE is set too, to show the command does not write into it. The policy decides on
+     * the token verified against its issuer's keys.
+     */
+    @Test
+    void theCommandLineWritesPrivateFilesInTmpdirAndKeepsCiTokenFiles() throws Exception {
         Path runnerTemp = Files.createDirectories(dir.resolve("runner_temp"));
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        try (MockWebServer sts = new MockWebServer(); MockWebServer entra = new MockWebServer()) {
+        try (MockWebServer sts = new MockWebServer(); MockWebServer entra = new MockWebServer();
+             Issuer gitlab = new Issuer()) {
             sts.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) {
@@ -210,19 +329,20 @@ class ExchangeCommandTest {
                         parameters: {tenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47, client-id: 11111111-2222-3333-4444-555555555555, authority-host: "http://127.0.0.1:%2$d", federated-token-file: true}
                     rules:
                       - name: gitlab
-                        issuer: https://gitlab.example.test
+                        issuer: %3$s
                         profiles: [aws-file, aws-token-file, azure-token-file]
                         claims:
                           project_path: acme/app
-                    """.formatted(sts.getPort(), entra.getPort()));
-            Map<String, String> env = Map.of("RUNNER_TEMP", runnerTemp.toString(), "GITHUB_WORKSPACE",
+                    """.formatted(sts.getPort(), entra.getPort(), gitlab.url()));
+            Map<String, String> env = Map.of("TMPDIR", runnerTemp.toString(), "GITHUB_WORKSPACE",
                     workspace.toString());
-            Path token = tokenFile();
+            Path token = Files.writeString(dir.resolve("verified-token"), gitlab.mint("sts.amazonaws.com"));
 
             Map<String, String> exported = new java.util.LinkedHashMap<>();
             for (String profile : List.of("aws-file", "aws-token-file", "azure-token-file")) {
                 Container.Result result = Container.run(env, dir, "exchange", "--token-file", token.toString(),
-                        "--policy", policy.toString(), "--profile", profile, "--format", "json");
+                        "--policy", policy.toString(), "--profile", profile, "--format", "json",
+                        "--issuer", gitlab.url(), "--audience", "sts.amazonaws.com");
                 assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
                 JSON.readTree(result.stdout()).path("env").properties()
                         .forEach(e -> exported.put(e.getKey(), e.getValue().asText()));

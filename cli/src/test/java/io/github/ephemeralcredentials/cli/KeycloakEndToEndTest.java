@@ -7,7 +7,7 @@ import static io.github.ephemeralcredentials.core.peers.KeycloakRealm.EXCHANGE_C
 import static io.github.ephemeralcredentials.core.peers.KeycloakRealm.EXCHANGE_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.ephemeralcredentials.action.ActionState;
+import io.github.ephemeralcredentials.action.PostStep;
 import io.github.ephemeralcredentials.action.Canary;
 import io.github.ephemeralcredentials.action.RunnerEmulation;
 import io.github.ephemeralcredentials.action.RunnerFileCommands;
@@ -79,7 +79,7 @@ class KeycloakEndToEndTest {
         Canary.absent(String.join("\n", RunnerFileCommands.read(runner.step().output()).values()), secrets);
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
-        assertThat(state).containsKey(ActionState.NAME);
+        assertThat(state).containsKey(PostStep.STATE);
         Map<String, String> postEnv = new LinkedHashMap<>(runner.postEnvironment(inputs, state));
         postEnv.putAll(stepEnv);
         Container.Result post = Container.run(postEnv, runner.workspace(), "action", "post");

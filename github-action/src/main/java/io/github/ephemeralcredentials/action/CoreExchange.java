@@ -1,47 +1,41 @@
 package io.github.ephemeralcredentials.action;
 
 import io.github.ephemeralcredentials.action.ActionException.Reason;
+import io.github.ephemeralcredentials.core.audit.AuditFile;
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeException;
 import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
-import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.exchange.Plan;
+import io.github.ephemeralcredentials.core.oidc.CiClaims;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
-import io.github.ephemeralcredentials.core.policy.Profile;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * The host's one call of the core. Before the token is requested: the plan — from the inputs, or, with {@code policy}
- * and {@code profile}, from the policy's profile (so bad inputs fail before anything is asked of the runner). Then,
- * with a policy, the core's {@link Exchange} (policy decision on the token's claims, then the profile's provider,
- * lifetime capped by the profile); without one, the named provider directly.
+ * The step's inputs as one request to the core's {@link Exchange}, planned before the token is requested (so bad
+ * inputs fail before anything is asked of the runner): with {@code policy} and {@code profile}, the policy's
+ * profile; without, the provider the inputs name. A policy read from the job's own checkout is a pre-flight that
+ * explains a denial early — the cloud's trust configuration enforces; the core refuses providers that would issue
+ * on these unverified claims alone.
  */
 public final class CoreExchange {
 
-    private final ExchangePlan plan;
-    private final Policy policy;
-    private final String profile;
+    private final Plan plan;
 
-    private CoreExchange(ExchangePlan plan, Policy policy, String profile) {
+    private CoreExchange(Plan plan) {
         this.plan = plan;
-        this.policy = policy;
-        this.profile = profile;
     }
 
     /** The names of the inputs an exchange reads besides {@code policy} and {@code profile}. */
@@ -55,12 +49,15 @@ public final class CoreExchange {
     public static CoreExchange prepare(ActionInputs inputs, Path workspace) {
         Optional<String> policyPath = inputs.get("policy");
         Optional<String> profileName = inputs.get("profile");
+        String audience = inputs.get("audience").orElse(null);
         if (policyPath.isEmpty()) {
             if (profileName.isPresent()) {
                 throw new ActionException(Reason.INVALID_INPUT, "input `profile` needs `policy`: the path of the "
                         + "trust policy file in the repository that defines profile '" + profileName.get() + "'");
             }
-            return new CoreExchange(ProviderInputs.plan(inputs), null, null);
+            ExchangePlan asked = ProviderInputs.plan(inputs);
+            return plan(CredentialRequest.direct(asked.provider(), asked.parameters(), asked.scope())
+                    .withLifetime(asked.lifetime()).withAudience(audience), null);
         }
         String name = profileName.orElseThrow(() -> new ActionException(Reason.INVALID_INPUT, "input `policy` needs "
                 + "`profile`: the name of the profile of " + policyPath.get() + " this step asks for"));
@@ -72,82 +69,58 @@ public final class CoreExchange {
                     + " from the step (or set them in profile '" + name + "')");
         }
         Policy policy = load(workspace.resolve(policyPath.get()));
-        Profile p = policy.profile(name).orElseThrow(() -> new ActionException(Reason.INVALID_INPUT, "policy "
-                + policyPath.get() + " defines no profile '" + name + "'; it defines "
-                + String.join(", ", policy.profiles().keySet())));
-        inputs.get("provider").filter(id -> !id.equals(p.provider())).ifPresent(id -> {
-            throw new ActionException(Reason.INVALID_INPUT, "input `provider` is '" + id + "' but profile '" + name
-                    + "' is for provider '" + p.provider() + "'; remove `provider` or pick another profile");
-        });
-        // The request is capped by the profile's maximum, as ExchangeRequest expects.
-        Duration requested = ProviderInputs.requestedLifetime(inputs, p.provider()).orElse(ProviderInputs.DEFAULT_LIFETIME);
-        Duration lifetime = requested.compareTo(p.maxLifetime()) < 0 ? requested : p.maxLifetime();
-        String audience = inputs.get("audience")
-                .orElseGet(() -> ProviderInputs.defaultAudience(p.provider(), p.parameters()));
-        return new CoreExchange(new ExchangePlan(p.provider(), p.parameters(), p.scope(), lifetime, audience), policy, name);
+        String provider = inputs.get("provider").orElse(null);
+        String profileProvider = policy.profile(name).map(p -> p.provider()).orElse(provider);
+        // The request asks for the step's default (or its lifetime input); the profile's maximum caps it.
+        CredentialRequest request = CredentialRequest.forProfile(name).withProvider(provider).withAudience(audience)
+                .withLifetime(ProviderInputs.requestedLifetime(inputs, profileProvider).orElse(ProviderInputs.DEFAULT_LIFETIME));
+        return plan(request, policy);
+    }
+
+    private static CoreExchange plan(CredentialRequest request, Policy policy) {
+        try {
+            return new CoreExchange(Exchange.plan(request, policy));
+        } catch (ExchangeException e) {
+            throw new ActionException(Reason.INVALID_INPUT, e.getMessage());
+        }
     }
 
     private static Policy load(Path file) {
         try {
-            return PolicyLoader.load(file);
+            return PolicyLoader.load(file); // MERGE: descriptors
         } catch (PolicyException e) {
             throw new ActionException(Reason.INVALID_INPUT, "the trust policy cannot be used:\n" + e.getMessage(), e);
         }
     }
 
-    public ExchangePlan plan() {
+    public Plan plan() {
         return plan;
     }
 
     /**
-     * Exchanges the token, handing the audit record of every outcome to {@code audit} with the secrets to redact
-     * from it (the CI tokens handed out, the issued secrets).
+     * Exchanges the token through the core and appends the outcome's audit record.
      *
-     * @throws ActionException   {@link Reason#POLICY_DENIED} with the engine's explanation as detail
+     * @throws ActionException   {@link Reason#POLICY_DENIED} with the engine's explanation as detail, or
+     *                           {@link Reason#INVALID_INPUT} when the provider would issue on unverified claims
      * @throws ProviderException when the provider refused or failed
      */
-    public EphemeralCredential run(Claims claims, Supplier<String> ciToken, ActionRuntime runtime,
-                                   BiConsumer<AuditRecord, Redactor> audit) {
-        List<String> handedOut = new CopyOnWriteArrayList<>();
-        Supplier<String> remembering = () -> {
-            String token = ciToken.get();
-            handedOut.add(token);
-            return token;
-        };
-        if (policy == null) {
-            return direct(claims, remembering, handedOut, runtime, audit);
+    public ExchangeOutcome.Issued run(CiClaims claims, Supplier<String> ciToken, ActionRuntime runtime, AuditFile audit) {
+        ExchangeOutcome outcome;
+        try {
+            outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
+                    .run(plan, claims, ciToken);
+        } catch (ExchangeException e) {
+            throw new ActionException(Reason.INVALID_INPUT, e.getMessage());
         }
-        ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
-                .run(policy, claims, remembering, profile, plan.lifetime());
-        return settle(outcome, handedOut, audit);
-    }
-
-    /** Writes the outcome's audit record (with the tokens handed out and the issued secrets to redact), then
-     *  returns the credential or throws what refused it. */
-    private EphemeralCredential settle(ExchangeOutcome outcome, List<String> handedOut,
-                                       BiConsumer<AuditRecord, Redactor> audit) {
-        List<String> secrets = new ArrayList<>(handedOut);
-        if (outcome instanceof ExchangeOutcome.Issued issued) {
-            secrets.addAll(issued.credential().secrets());
-        }
-        audit.accept(outcome.audit(), Redactor.of(secrets));
+        audit.write(outcome.audit(), Redactor.none());
         if (outcome instanceof ExchangeOutcome.Denied denied) {
-            throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + profile + "': "
-                    + denied.decision().summary() + " — the provider was not called",
+            throw new ActionException(Reason.POLICY_DENIED, "the trust policy denied profile '" + plan.profile()
+                    + "': " + denied.decision().summary() + " — the provider was not called",
                     denied.decision().explain().stripTrailing());
         }
         if (outcome instanceof ExchangeOutcome.Failed failed) {
             throw failed.failure();
         }
-        return ((ExchangeOutcome.Issued) outcome).credential();
-    }
-
-    /** Without a policy: the named provider, through the core's policy-less exchange (same call, same audit). */
-    private EphemeralCredential direct(Claims claims, Supplier<String> ciToken, List<String> handedOut,
-                                       ActionRuntime runtime, BiConsumer<AuditRecord, Redactor> audit) {
-        runtime.provider(plan.provider()); // an unknown provider is a bad input, said in the action's own words
-        ExchangeOutcome outcome = new Exchange(runtime.providers(), AuditRecord.DEFAULT_CLAIMS, Clock.systemUTC())
-                .direct(claims, ciToken, plan.provider(), plan.parameters(), plan.scope(), plan.lifetime());
-        return settle(outcome, handedOut, audit);
+        return (ExchangeOutcome.Issued) outcome;
     }
 }

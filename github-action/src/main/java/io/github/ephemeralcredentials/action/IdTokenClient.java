@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.action;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -101,7 +102,7 @@ public final class IdTokenClient {
     public Supplier<String> supplier(String audience, String first) {
         String[] current = {first};
         return () -> {
-            Instant exp = UnverifiedClaims.decode(current[0]).expiresAt().orElse(Instant.MAX);
+            Instant exp = UnverifiedClaims.decode(current[0]).claims().expiresAt().orElse(Instant.MAX);
             if (exp.isBefore(Instant.now().plusSeconds(60))) {
                 current[0] = fetch(audience);
             }

@@ -3,7 +3,12 @@ package io.github.ephemeralcredentials.action;
 import io.github.ephemeralcredentials.action.ActionException.Reason;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.audit.AuditFile;
+import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
+import io.github.ephemeralcredentials.core.exchange.Plan;
 import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.oidc.OidcException;
+import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,21 +64,22 @@ public final class MainStep {
             }
             RunnerFiles files = RunnerFiles.from(env);
             CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
-            AuditLog audit = AuditLog.from(inputs, env, workspace(), commands);
-            ExchangePlan plan = exchange.plan();
+            AuditFile audit = AuditLog.from(inputs, env, workspace(), commands);
+            Plan plan = exchange.plan();
 
             ActionRuntime runtime = runtimes.get();
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
             String token = tokens.fetch(plan.audience());
-            Claims claims = UnverifiedClaims.decode(token);
+            // Decoded, not verified: the provider verifies the token; the claims serve the pre-flight and messages.
+            UnverifiedClaims claims = decode(token);
 
-            EphemeralCredential credential;
+            ExchangeOutcome.Issued issued;
             try {
-                credential = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit::write);
+                issued = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit);
             } catch (ProviderException e) {
-                return refused(e, plan, claims);
+                return refused(e, plan, claims.claims());
             }
-            publish(credential, files, exportEnv, outputCredentials, revoke);
+            publish(issued, files, exportEnv, outputCredentials, revoke);
             return 0;
         } catch (ActionException e) {
             e.detail().ifPresent(detail -> {
@@ -93,7 +99,15 @@ public final class MainStep {
         }
     }
 
-    private int refused(ProviderException e, ExchangePlan plan, Claims claims) {
+    private static UnverifiedClaims decode(String token) {
+        try {
+            return UnverifiedClaims.decode(token);
+        } catch (OidcException e) {
+            throw new ActionException(Reason.ID_TOKEN_UNAVAILABLE, "the runner's " + e.getMessage());
+        }
+    }
+
+    private int refused(ProviderException e, Plan plan, Claims claims) {
         switch (e.reason()) {
             case ACCESS_DENIED, INVALID_TOKEN -> {
                 ClaimsReport.print(commands, "The OIDC token " + plan.provider() + " refused (its non-secret claims)",
@@ -112,18 +126,17 @@ public final class MainStep {
         return 1;
     }
 
-    private void publish(EphemeralCredential credential, RunnerFiles files, boolean exportEnv,
+    private void publish(ExchangeOutcome.Issued issued, RunnerFiles files, boolean exportEnv,
                          boolean outputCredentials, boolean revoke) {
+        EphemeralCredential credential = issued.credential();
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
-        ActionState state = new ActionState(credential.provider(), credential.expiresAt(), revoke, credential.revocations(),
-                credential.files().stream().map(Path::toString).toList(), exported);
-        String stateJson = state.toJson();
+        String stateJson = issued.cleanup().withVariables(exported).toJson();
         commands.addMask(stateJson);
 
         // 2. State first: the post step runs even if a later write fails, and must find what to clean up.
-        files.state().set(ActionState.NAME, stateJson);
+        files.state().set(PostStep.STATE, stateJson);
 
         // 3. Exported variables, then outputs: non-secret ones always, secrets only when asked.
         if (exportEnv) {

@@ -2,10 +2,9 @@ package io.github.ephemeralcredentials.action;
 
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle.CleanupReport;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
-import java.nio.file.Path;
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
+import io.github.ephemeralcredentials.core.exchange.ExchangeException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +16,10 @@ import java.util.Objects;
  * hiccup would teach people to turn revocation off.
  */
 public final class PostStep {
+
+    /** The state's name: the main step saves the core's cleanup record under it; the runner hands it back as
+     *  {@code STATE_ephemeral_credentials}. */
+    public static final String STATE = "ephemeral_credentials";
 
     private final Map<String, String> env;
     private final WorkflowCommands commands;
@@ -30,31 +33,29 @@ public final class PostStep {
 
     public int run() {
         try {
-            String saved = env.get("STATE_" + ActionState.NAME);
+            String saved = env.get("STATE_" + STATE);
             if (saved == null || saved.isBlank()) {
                 commands.info("Nothing to clean up: the main step handed out no credentials.");
                 return 0;
             }
-            ActionState state = ActionState.fromJson(saved);
-            if (!state.revoke()) {
+            CleanupRecord state = CleanupRecord.fromJson(saved, "the state the main step saved (STATE_" + STATE + ")");
+            // The runner hands the post step the same inputs as the main step.
+            if (!new ActionInputs(env).bool("revoke", true)) {
                 commands.info("Cleanup skipped (revoke: false): the credentials stay valid until "
                         + state.expiresAt() + ".");
                 return 0;
             }
-            EphemeralCredential issued = new EphemeralCredential(state.provider(), List.of(), Map.of(),
-                    state.expiresAt(), state.revocations(), state.files().stream().map(Path::of).toList());
-            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
-                    .cleanup(issued);
+            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC()).cleanup(state);
             report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
-            if (!state.exportedEnv().isEmpty()) {
+            if (!state.variables().isEmpty()) {
                 FileCommand envFile = RunnerFiles.from(env).env();
-                state.exportedEnv().forEach(name -> envFile.set(name, ""));
+                state.variables().forEach(name -> envFile.set(name, ""));
             }
             commands.info("Cleaned up: revoked " + report.revoked() + " of " + state.revocations().size()
-                    + ", deleted " + report.deleted() + " file(s), blanked " + state.exportedEnv().size()
+                    + ", deleted " + report.deleted() + " file(s), blanked " + state.variables().size()
                     + " variable(s).");
             return 0;
-        } catch (ActionException e) {
+        } catch (ActionException | ExchangeException e) {
             commands.warning(e.getMessage());
             return 0;
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.action;
 
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ephemeralcredentials.core.http.HttpClients;
@@ -223,7 +224,7 @@ class CredentialFilesTest {
                 .containsEntry("AWS_PROFILE", "ci");
         assertThat(RunnerFileCommands.read(runner.step().output())).containsEntry("aws-shared-credentials-file", onRunner);
         // The post step runs in a container too: it deletes through the container's path.
-        assertThat(ActionState.fromJson(RunnerFileCommands.read(runner.step().state()).get(ActionState.NAME)).files())
+        assertThat(CleanupRecord.fromJson(RunnerFileCommands.read(runner.step().state()).get(PostStep.STATE), "state").files())
                 .containsExactly(file.toString());
     }
 

@@ -8,7 +8,6 @@ import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
-import io.github.ephemeralcredentials.core.provider.github.FakeGitHub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 
 /**
  * The outputs the main step writes, found by running it: every provider of {@link Providers#standard} (the ones a
- * profile can name, github-app included) in each of its modes the action allows that adds outputs (files,
+ * profile can name and the action may run: not github-app, which issues on verified claims only) in each of its modes the action allows that adds outputs (files,
  * optional answers), with {@code output-credentials: true}, against loopback stand-ins answering in each service's documented
  * shape. Each mode is a profile of one policy, so profile-only parameters (endpoints, file modes) are reachable.
  */
@@ -73,7 +72,6 @@ final class EveryOutput implements AutoCloseable {
     private final List<MockWebServer> servers = new ArrayList<>();
     private final Map<String, Map<String, Object>> profiles = new LinkedHashMap<>();
     private final Map<String, String> hostSecrets = new LinkedHashMap<>();
-    private FakeGitHub github;
 
     EveryOutput(Path dir) throws IOException {
         this.dir = dir;
@@ -100,7 +98,6 @@ final class EveryOutput implements AutoCloseable {
             assertThat(exit).as("profile %s: %s", profile, stdout.toString(StandardCharsets.UTF_8)).isZero();
             outputs.put(profile, new TreeSet<>(RunnerFileCommands.read(runner.step().output()).keySet()));
         }
-        assertThat(github.violations).isEmpty();
         return outputs;
     }
 
@@ -145,19 +142,7 @@ final class EveryOutput implements AutoCloseable {
         profiles.put("jwt-bearer", profile("jwt-bearer", Map.of("token-endpoint", bearer + "/token", "client-id", "ci"),
                 Map.of()));
 
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair app = generator.generateKeyPair();
-        hostSecrets.put("GITHUB_APP_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(app.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        github = new FakeGitHub(424242, (RSAPublicKey) app.getPublic());
-        github.installations.put("acme", new FakeGitHub.Installation(7001, "acme", Map.of("contents", "read",
-                "metadata", "read"), false, Set.of("app")));
-        String githubBase = serve(github);
-        profiles.put("github-app", profile("github-app", Map.of("app-id", "424242", "private-key-env", "GITHUB_APP_KEY",
-                "owner", "acme", "api-url", githubBase + "/api/v3"), Map.of("repositories", List.of("app"),
-                "permissions", Map.of("contents", "read"))));
+        // github-app is not here: the action decides on claims it cannot verify, so the core refuses it (MainStepTest).
     }
 
     private static Map<String, Object> profile(String provider, Map<String, Object> parameters, Map<String, Object> scope) {

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.action;
 
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -157,7 +158,7 @@ class GcpCredentialsFileTest {
         // The output action.yml declares (google-github-actions/auth's credentials_file_path).
         assertThat(RunnerFileCommands.read(runner.step().output())).containsEntry("credentials-file-path", onRunner);
         // The post step runs in a container too: it deletes through the container's path.
-        assertThat(ActionState.fromJson(RunnerFileCommands.read(runner.step().state()).get(ActionState.NAME)).files())
+        assertThat(CleanupRecord.fromJson(RunnerFileCommands.read(runner.step().state()).get(PostStep.STATE), "state").files())
                 .containsExactly(file.toString());
     }
 

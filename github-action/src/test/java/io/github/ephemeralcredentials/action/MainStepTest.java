@@ -99,9 +99,9 @@ class MainStepTest {
                 .contains("2030-01-01T00:15:00Z");
         Canary.absent(summary, secretsSeen());
 
-        assertThat(RunnerFileCommands.read(files.state())).containsKey(ActionState.NAME);
+        assertThat(RunnerFileCommands.read(files.state())).containsKey(PostStep.STATE);
         assertThat(out()).contains("::add-mask::" + WorkflowCommands.escapeData(
-                RunnerFileCommands.read(files.state()).get(ActionState.NAME)));
+                RunnerFileCommands.read(files.state()).get(PostStep.STATE)));
     }
 
     @Test
@@ -285,6 +285,35 @@ class MainStepTest {
     }
 
     @Test
+    void aGitHubAppProfileIsRefusedInTheJobForItsClaimsAreUnverifiedAndNothingIsIssued() throws IOException {
+        CanaryProvider app = new CanaryProvider();
+        runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("github-app", app));
+        Files.createDirectories(runner.workspace().resolve(".github"));
+        Files.writeString(runner.workspace().resolve(".github/credentials-policy.yaml"), """
+                version: 1
+                profiles:
+                  release:
+                    provider: github-app
+                    maxLifetime: 10m
+                    parameters: {app-id: "424242", private-key-env: GITHUB_APP_KEY, owner: octo-org}
+                rules:
+                  - name: anyone-can-write-these-claims
+                    issuer: %s
+                    profiles: [release]
+                    claims: {repository: octo-org/octo-repo}
+                """.formatted(runner.issuerUrl()));
+
+        assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "release",
+                "audience", "https://github.com/octo-org"))).isEqualTo(1);
+
+        assertThat(app.requests).as("the App provider is never called").isEmpty();
+        assertThat(out()).contains("::error::provider 'github-app' never shows the CI token to anyone who verifies it")
+                .contains("token-exchange service");
+        assertThat(RunnerFileCommands.read(runner.step().env())).isEmpty();
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    @Test
     void policyInputsAreCheckedBeforeTheTokenIsRequested() throws IOException {
         writePolicy();
         assertThat(main(Map.of("policy", ".github/credentials-policy.yaml", "profile", "nope"))).isEqualTo(1);
@@ -352,20 +381,5 @@ class MainStepTest {
         assertThat(out()).contains("::warning::could not append the audit record to ")
                 .contains("check that its directory exists");
         Canary.onlyInsideMasks(out(), secretsSeen());
-    }
-
-    @Test
-    void theStateRoundTripsAndABrokenOneIsRefusedWithoutQuotingIt() {
-        ActionState state = new ActionState("aws", CanaryProvider.EXPIRES, true,
-                List.of(new io.github.ephemeralcredentials.core.credential.Revocation("vault", "token",
-                        Map.of("token", CanaryProvider.SECRET, "address", "https://vault.example.com"))),
-                List.of("/tmp/creds"), List.of("AWS_ACCESS_KEY_ID"));
-        assertThat(ActionState.fromJson(state.toJson())).isEqualTo(state);
-
-        for (String broken : List.of("{\"version\":2,\"provider\":\"aws\"}", "[1]", "{\"version\":1}",
-                "{\"version\":1,\"provider\":\"aws\",\"expiresAt\":\"" + CanaryProvider.SECRET + "\"}", "{")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ActionState.fromJson(broken))
-                    .isInstanceOf(ActionException.class).hasMessageNotContaining(CanaryProvider.SECRET);
-        }
     }
 }

@@ -10,19 +10,19 @@ import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
-import io.github.ephemeralcredentials.core.credential.Revocation;
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeException;
 import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
+import io.github.ephemeralcredentials.core.exchange.Plan;
 import io.github.ephemeralcredentials.core.oidc.BuildToken;
 import io.github.ephemeralcredentials.core.oidc.TokenFileRefresh;
-import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
-import io.github.ephemeralcredentials.core.policy.Profile;
-import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import io.jenkins.plugins.ephemeral_credentials.issuer.Issuer;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,13 +64,16 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     private final String audience;
     private final boolean tokenFile;
 
-    /** What the end of the block takes back: set once the credential exists. */
+    /** The aud the build's tokens carry: the step's, or the profile provider's default. */
+    private String resolvedAudience;
+
+    /** What the end of the block takes back: the core's cleanup record, encrypted, set once the credential exists. */
+    private Secret cleanupRecord;
     private String provider;
     private Instant expiresAt;
     private String issuer;
     private String subject;
     private String tokenId;
-    private final List<StoredRevocation> revocations = new ArrayList<>();
     /** Files written under the workspace's {@code @tmp} directory, by name. */
     private final List<String> agentFiles = new ArrayList<>();
     /** Secrets to mask in cleanup messages too. */
@@ -100,11 +102,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     public boolean start() throws Exception {
         if (profile == null) {
             throw new AbortException("withEphemeralCredentials needs a profile: withEphemeralCredentials(profile: "
-                    + "'deploy', audience: 'sts.amazonaws.com') { ... }");
-        }
-        if (audience == null) {
-            throw new AbortException("withEphemeralCredentials(profile: '" + profile + "') needs an audience: the "
-                    + "value the provider expects in the token's aud, e.g. audience: 'sts.amazonaws.com'");
+                    + "'deploy') { ... }");
         }
         run(this::begin);
         return false;
@@ -118,34 +116,26 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         Policy policy = config.trustPolicy().orElseThrow(() -> new AbortException("No Ephemeral Credentials trust "
                 + "policy is configured, so every request is denied; an administrator writes one in Manage Jenkins > "
                 + "Security > Ephemeral Credentials"));
+        Plan plan = plan(policy);
+        resolvedAudience = plan.audience();
         Duration lifetime = config.tokenLifetime();
-        BuildToken token = Issuer.get().mint(run, audience, lifetime);
+        BuildToken token = Issuer.get().mint(run, resolvedAudience, lifetime);
         issuer = token.claims().issuer();
         subject = token.claims().subject();
         tokenId = token.claims().jwtId().orElse(null);
         secrets.add(Secret.fromString(token.token()));
-        if (tokenFile) {
-            beginWithTokenFile(run, listener, policy, token, lifetime);
-        } else {
-            beginWithExchange(run, listener, policy, token, lifetime);
-        }
-    }
 
-    private void beginWithExchange(Run<?, ?> run, TaskListener listener, Policy policy, BuildToken token,
-                                   Duration lifetime) throws Exception {
-        Exchange exchange = new Exchange(ProviderSet.forProfile(profile), AuditTrail.CLAIMS, Clock.systemUTC());
-        List<String> profileSecrets = ProviderSet.secretsOf(profile);
-        ExchangeOutcome outcome = exchange.run(policy, token.claims(),
-                () -> Issuer.get().mint(run, audience, lifetime).token(), profile, null);
-        Redactor redactor = Redactor.of(token.token()).and(profileSecrets);
+        // The controller minted this token itself: its claims are verified by construction.
+        ExchangeOutcome outcome = new Exchange(ProviderSet.forProfile(profile), AuditTrail.CLAIMS, Clock.systemUTC())
+                .run(plan, token.claims(), () -> Issuer.get().mint(run, resolvedAudience, lifetime).token());
+        Redactor redactor = Redactor.of(token.token()).and(ProviderSet.secretsOf(profile));
+        AuditTrail.write(outcome.audit(), redactor, listener);
         if (outcome instanceof ExchangeOutcome.Denied denied) {
-            AuditTrail.write(denied.audit(), redactor, listener);
             listener.getLogger().print(denied.decision().explain());
             throw new AbortException("withEphemeralCredentials: the trust policy denied profile '" + profile + "': "
                     + denied.decision().summary());
         }
         if (outcome instanceof ExchangeOutcome.Failed failed) {
-            AuditTrail.write(failed.audit(), redactor, listener);
             throw new AbortException("withEphemeralCredentials: " + failed.failure().provider() + " refused profile '"
                     + profile + "' (" + failed.failure().reason() + "): " + redactor.redact(failed.failure().getMessage()));
         }
@@ -154,11 +144,17 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         provider = credential.provider();
         expiresAt = credential.expiresAt();
         credential.secrets().forEach(s -> secrets.add(Secret.fromString(s)));
-        credential.revocations().forEach(r -> revocations.add(StoredRevocation.of(r)));
-        credential.revocations().forEach(r -> r.parameters().values().forEach(v -> secrets.add(Secret.fromString(v))));
-        AuditTrail.write(issued.audit(), redactor.and(credential.secrets()), listener);
+        issued.cleanup().secrets().forEach(s -> secrets.add(Secret.fromString(s)));
+        // Files are moved to the agent below and deleted there at the end; the record keeps what to revoke.
+        cleanupRecord = Secret.fromString(issued.cleanup().withFiles(List.of()).toJson());
         try {
             Map<String, String> environment = environment(credential);
+            if (tokenFile) {
+                tokenFileName = agentFiles.get(0);
+                tokenLifetimeSeconds = lifetime.toSeconds();
+                environment.put(TOKEN_FILE_VARIABLE, tempDir().child(tokenFileName).getRemote());
+                refreshTokenFile(false);
+            }
             Set<String> sensitive = new LinkedHashSet<>();
             credential.values().stream().filter(v -> v.secret() && v.envVar() != null)
                     .map(CredentialValue::envVar).forEach(sensitive::add);
@@ -170,51 +166,22 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         }
     }
 
-    private void beginWithTokenFile(Run<?, ?> run, TaskListener listener, Policy policy, BuildToken token,
-                                    Duration lifetime) throws Exception {
-        Decision decision = policy.evaluate(token.claims(), profile);
-        Redactor redactor = Redactor.of(token.token());
-        AuditRecord record = new AuditRecord(Instant.now(), issuer, subject,
-                AuditRecord.select(token.claims(), AuditTrail.CLAIMS), profile, null, List.of(), null,
-                "web identity token file", null, decision.allowed() ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.DENIED,
-                decision.allowed() ? null : decision.reason().name(), decision.allowed() ? null : decision.summary(), tokenId);
-        if (!decision.allowed()) {
-            AuditTrail.write(record, redactor, listener);
-            listener.getLogger().print(decision.explain());
-            throw new AbortException("withEphemeralCredentials: the trust policy denied profile '" + profile + "': "
-                    + decision.summary());
-        }
-        Profile granted = decision.profile().orElseThrow();
-        provider = granted.provider();
-        expiresAt = token.claims().expiresAt().orElse(null);
-        FilePath file = tempDir().createTempFile("oidc-token", ".jwt");
-        agentFiles.add(file.getName());
-        tokenFileName = file.getName();
-        tokenLifetimeSeconds = lifetime.toSeconds();
-        file.chmod(0600);
-        file.write(token.token(), StandardCharsets.UTF_8.name());
-        AuditTrail.write(new AuditRecord(record.timestamp(), issuer, subject, record.claims(), profile,
-                granted.owner(), List.of(), provider, record.scope(), expiresAt, AuditRecord.Outcome.ISSUED, null,
-                null, tokenId), redactor, listener);
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put(TOKEN_FILE_VARIABLE, file.getRemote());
-        if ("aws".equals(granted.provider())) {
-            environment.put("AWS_WEB_IDENTITY_TOKEN_FILE", file.getRemote());
-            Object roleArn = granted.parameters().get("role-arn");
-            if (roleArn != null) {
-                environment.put("AWS_ROLE_ARN", roleArn.toString());
-            }
-            Object region = granted.parameters().get("region");
-            if (region != null) {
-                environment.put("AWS_REGION", region.toString());
-            }
-        }
-        refreshTokenFile(false);
+    /**
+     * The step's request, resolved by the core: the audience defaults to the profile provider's; with
+     * {@code tokenFile: true} the provider hands over the build's token in a file instead of exchanging it.
+     */
+    private Plan plan(Policy policy) throws AbortException {
         try {
-            startBody(environment, Set.of());
-        } catch (Exception | Error e) {
-            new Cleanup().finished(getContext());
-            throw e;
+            Plan plan = Exchange.plan(CredentialRequest.forProfile(profile).withAudience(audience)
+                    .withTokenFile(tokenFile), policy);
+            if (plan.audience() == null) {
+                throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): provider '"
+                        + plan.provider() + "' has no default audience; add audience: '...', the aud its trust "
+                        + "configuration expects");
+            }
+            return plan;
+        } catch (ExchangeException e) {
+            throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): " + e.getMessage());
         }
     }
 
@@ -251,7 +218,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         if (tmp == null) {
             throw new IOException("the workspace of " + run.getExternalizableId() + " is not available now");
         }
-        String fresh = Issuer.get().mint(run, audience, Duration.ofSeconds(tokenLifetimeSeconds)).token();
+        String fresh = Issuer.get().mint(run, resolvedAudience, Duration.ofSeconds(tokenLifetimeSeconds)).token();
         synchronized (this) {
             if (ended) {
                 // Cleanup deleted the file meanwhile: writing now would leave a token behind.
@@ -367,16 +334,16 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             TaskListener listener = context.get(TaskListener.class);
             Redactor redactor = Redactor.of(secrets.stream().map(Secret::getPlainText).toList());
             List<String> problems = new ArrayList<>();
-            if (!revocations.isEmpty()) {
-                EphemeralCredential taken = new EphemeralCredential(provider, List.of(), Map.of(),
-                        expiresAt == null ? Instant.now() : expiresAt,
-                        revocations.stream().map(StoredRevocation::revocation).toList(), List.of());
+            CleanupRecord record = cleanupRecord == null ? null
+                    : CleanupRecord.fromJson(cleanupRecord.getPlainText(), "the step's saved cleanup record");
+            if (record != null && !record.revocations().isEmpty()) {
                 CredentialLifecycle.CleanupReport report = new CredentialLifecycle(
-                        ProviderSet.forProfile(profile), Clock.systemUTC()).cleanup(taken);
+                        ProviderSet.forProfile(profile), Clock.systemUTC()).cleanup(record);
                 report.failures().forEach(f -> problems.add(f.what() + ": " + redactor.redact(f.message())));
-                AuditTrail.write(new AuditRecord(Instant.now(), issuer, subject, Map.of(), profile, null, List.of(),
-                        provider, null, expiresAt, AuditRecord.Outcome.REVOKED,
-                        report.clean() ? null : "REVOCATION_FAILED", null, tokenId), redactor, listener);
+                AuditTrail.write(AuditRecord.builder().timestamp(Instant.now()).issuer(issuer).subject(subject)
+                        .profile(profile).provider(provider).expiresAt(expiresAt).outcome(AuditRecord.Outcome.REVOKED)
+                        .reason(report.clean() ? null : "REVOCATION_FAILED", null).tokenId(tokenId).build(),
+                        redactor, listener);
             }
             FilePath workspace = context.get(FilePath.class);
             if (!agentFiles.isEmpty() && workspace != null) {
@@ -393,22 +360,6 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             for (String problem : problems) {
                 listener.getLogger().println("[Ephemeral Credentials] WARNING: could not clean up " + problem);
             }
-        }
-    }
-
-    /** A {@link Revocation} in a form Pipeline can persist with the step; its values may be secrets. */
-    record StoredRevocation(String provider, String kind, HashMap<String, Secret> parameters) implements Serializable {
-
-        static StoredRevocation of(Revocation revocation) {
-            HashMap<String, Secret> parameters = new HashMap<>();
-            revocation.parameters().forEach((k, v) -> parameters.put(k, Secret.fromString(v)));
-            return new StoredRevocation(revocation.provider(), revocation.kind(), parameters);
-        }
-
-        Revocation revocation() {
-            Map<String, String> plain = new HashMap<>();
-            parameters.forEach((k, v) -> plain.put(k, v.getPlainText()));
-            return new Revocation(provider, kind, plain);
         }
     }
 }

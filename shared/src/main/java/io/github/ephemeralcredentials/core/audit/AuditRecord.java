@@ -67,25 +67,114 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
         return selected;
     }
 
-    /** A record for this token's identity with the other fields empty; fill them with the {@code with*} methods. */
-    public static AuditRecord of(Instant timestamp, Claims claims, Outcome outcome) {
-        return new AuditRecord(timestamp, claims.issuer(), claims.subject(), select(claims, DEFAULT_CLAIMS), null,
-                null, List.of(), null, null, null, outcome, null, null, claims.jwtId().orElse(null));
+    /** A record of this token's identity (issuer, subject, the {@code claimNames} present, jti); fill in the rest. */
+    public static Builder of(Instant timestamp, Claims claims, Outcome outcome, Collection<String> claimNames) {
+        return new Builder().timestamp(timestamp).issuer(claims.issuer()).subject(claims.subject())
+                .claims(select(claims, claimNames)).outcome(outcome).tokenId(claims.jwtId().orElse(null));
     }
 
-    public AuditRecord withProfile(String profile, String owner, List<String> tags) {
-        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
-                outcome, reason, detail, tokenId);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public AuditRecord withProvider(String provider, String scope, Instant expiresAt) {
-        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
-                outcome, reason, detail, tokenId);
+    /** A builder holding this record's values, to change some by name. */
+    public Builder toBuilder() {
+        return new Builder().timestamp(timestamp).issuer(issuer).subject(subject).claims(claims).profile(profile)
+                .owner(owner).tags(tags).provider(provider).scope(scope).expiresAt(expiresAt).outcome(outcome)
+                .reason(reason, detail).tokenId(tokenId);
     }
 
-    public AuditRecord withReason(String reason, String detail) {
-        return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
-                outcome, reason, detail, tokenId);
+    /** Builds a record by name: fourteen positional components invite swapped arguments. */
+    public static final class Builder {
+        private Instant timestamp;
+        private String issuer;
+        private String subject;
+        private Map<String, String> claims = Map.of();
+        private String profile;
+        private String owner;
+        private List<String> tags = List.of();
+        private String provider;
+        private String scope;
+        private Instant expiresAt;
+        private Outcome outcome;
+        private String reason;
+        private String detail;
+        private String tokenId;
+
+        private Builder() {
+        }
+
+        public Builder timestamp(Instant value) {
+            timestamp = value;
+            return this;
+        }
+
+        public Builder issuer(String value) {
+            issuer = value;
+            return this;
+        }
+
+        public Builder subject(String value) {
+            subject = value;
+            return this;
+        }
+
+        public Builder claims(Map<String, String> value) {
+            claims = value;
+            return this;
+        }
+
+        public Builder profile(String value) {
+            profile = value;
+            return this;
+        }
+
+        public Builder owner(String value) {
+            owner = value;
+            return this;
+        }
+
+        public Builder tags(List<String> value) {
+            tags = value;
+            return this;
+        }
+
+        public Builder provider(String value) {
+            provider = value;
+            return this;
+        }
+
+        public Builder scope(String value) {
+            scope = value;
+            return this;
+        }
+
+        public Builder expiresAt(Instant value) {
+            expiresAt = value;
+            return this;
+        }
+
+        public Builder outcome(Outcome value) {
+            outcome = value;
+            return this;
+        }
+
+        /** The stable reason code and the human message of a denial or failure. */
+        public Builder reason(String code, String message) {
+            reason = code;
+            detail = message;
+            return this;
+        }
+
+        public Builder tokenId(String value) {
+            tokenId = value;
+            return this;
+        }
+
+        public AuditRecord build() {
+            return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
+                    outcome, reason, detail, tokenId);
+        }
     }
 
     /** This record with every text field passed through {@code redactor}. */

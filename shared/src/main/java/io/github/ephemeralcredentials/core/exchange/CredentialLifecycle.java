@@ -46,13 +46,21 @@ public final class CredentialLifecycle {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /**
-     * Revokes every revocation of the credential through its provider and deletes its files, collecting failures
-     * instead of stopping at the first. Failure messages are redacted with the credential's secrets.
-     */
+    /** {@link #cleanup(CleanupRecord)} of the credential's record, its own secrets also redacted from messages. */
     public CleanupReport cleanup(EphemeralCredential credential) {
-        Redactor redactor = Redactor.of(credential)
-                .and(credential.revocations().stream().flatMap(r -> r.parameters().values().stream()).toList());
+        return cleanup(CleanupRecord.of(credential), Redactor.of(credential));
+    }
+
+    /**
+     * Revokes every revocation of the record through its provider and deletes its files, collecting failures
+     * instead of stopping at the first. Failure messages are redacted with the record's secrets.
+     */
+    public CleanupReport cleanup(CleanupRecord record) {
+        return cleanup(record, Redactor.none());
+    }
+
+    private CleanupReport cleanup(CleanupRecord credential, Redactor secrets) {
+        Redactor redactor = secrets.and(credential.secrets());
         List<CleanupReport.Failure> failures = new ArrayList<>();
         int revoked = 0;
         for (Revocation revocation : credential.revocations()) {
@@ -72,7 +80,14 @@ public final class CredentialLifecycle {
             }
         }
         int deleted = 0;
-        for (Path file : credential.files()) {
+        for (String name : credential.files()) {
+            Path file;
+            try {
+                file = Path.of(name);
+            } catch (java.nio.file.InvalidPathException e) {
+                failures.add(new CleanupReport.Failure("file " + name, "not a path on this system; delete it by hand"));
+                continue;
+            }
             try {
                 if (Files.deleteIfExists(file)) {
                     deleted++;

@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.core.exchange;
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.oidc.CiClaims;
 import io.github.ephemeralcredentials.core.oidc.Claims;
 import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
@@ -11,7 +12,9 @@ import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * One request for credentials, decided and carried out: the trust policy decides on the CI token's claims, and only
- * when it allows does the profile's provider exchange the token, for at most the profile's lifetime. Every outcome
- * comes with its audit record, so a host writes the trail the same way whatever happened.
+ * The one call every host makes: a {@link Plan} and the CI token's claims in; the trust policy decides, the profile's
+ * provider exchanges the token, and every outcome comes out with its audit record (already redacted) and, when
+ * issued, the {@link CleanupRecord} that a later step or process revokes from.
  */
 public final class Exchange {
 
@@ -31,55 +34,67 @@ public final class Exchange {
     private final Clock clock;
 
     /**
-     * @param providers   the providers a profile may name, by id (kept, not copied: {@link
-     *                    io.github.ephemeralcredentials.core.exchange.Providers#standard} builds each on first use)
+     * @param providers   the providers a plan may name, by id (kept, not copied: {@link Providers#standard} builds
+     *                    each on first use)
      * @param auditClaims the claims the audit record keeps (e.g. {@link AuditRecord#DEFAULT_CLAIMS} plus a host's own)
      */
     public Exchange(Map<String, CredentialProvider> providers, List<String> auditClaims, Clock clock) {
-        this.providers = java.util.Collections.unmodifiableMap(providers);
+        this.providers = Collections.unmodifiableMap(providers);
         this.auditClaims = List.copyOf(auditClaims);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * @param claims    the CI token's claims, verified (or minted by the host itself)
-     * @param ciToken   supplies the CI token; asked again by the provider's retries when the first one expires
-     * @param profile   the profile the job asked for
-     * @param lifetime  the lifetime the job asked for, or {@code null} for the profile's maximum; never more than it
+     * Resolves a request against the policy and this installation's providers, before any CI token exists.
+     *
+     * @param policy the trust policy, or {@code null} for a direct request without a profile
+     * @throws ExchangeException naming what is wrong with the request
      */
-    public ExchangeOutcome run(Policy policy, Claims claims, Supplier<String> ciToken, String profile, Duration lifetime) {
-        Decision decision = policy.evaluate(claims, profile, clock.instant());
-        AuditRecord base = audit(claims, decision);
-        if (!decision.allowed()) {
-            return new ExchangeOutcome.Denied(decision, base.withReason(decision.reason().name(), decision.summary()));
-        }
-        Profile granted = decision.profile().orElseThrow();
-        Duration capped = lifetime == null || lifetime.compareTo(granted.maxLifetime()) > 0 ? granted.maxLifetime() : lifetime;
-        return call(decision, base, claims, "profile '" + granted.name() + "' names ", granted.provider(),
-                granted.parameters(), granted.scope(), capped, granted.owner(), ciToken);
+    public static Plan plan(CredentialRequest request, Policy policy) {
+        return Plan.of(request, policy, Providers.descriptors());
     }
 
     /**
-     * An exchange without a trust policy, for a host whose own inputs name the provider and its parameters (the
-     * GitHub Action without {@code policy:}): the same provider call and the same audit record as {@link #run},
-     * with no decision ({@link ExchangeOutcome#decision()} is {@code null}) and never {@link ExchangeOutcome.Denied}.
+     * @param claims  the CI token's claims, with their provenance: a provider that never presents the CI token to a
+     *                verifier runs only on {@link io.github.ephemeralcredentials.core.oidc.VerifiedClaims}
+     * @param ciToken supplies the CI token; asked again by the provider's retries when the first one expires
+     * @throws ExchangeException {@code UNVERIFIED_CLAIMS} before anything else is done, when the plan's provider
+     *                           would issue on claims nobody verified
      */
-    public ExchangeOutcome direct(Claims claims, Supplier<String> ciToken, String provider, Map<String, Object> parameters,
-                                  Map<String, Object> scope, Duration lifetime) {
-        return call(null, base(claims, AuditRecord.Outcome.ISSUED), claims, "", provider, parameters, scope, lifetime, null, ciToken);
+    public ExchangeOutcome run(Plan plan, CiClaims claims, Supplier<String> ciToken) {
+        if (!claims.verified() && !plan.descriptor().presentsCiToken()) {
+            throw new ExchangeException(ExchangeException.Reason.UNVERIFIED_CLAIMS, "provider '" + plan.provider()
+                    + "' never shows the CI token to anyone who verifies it, so it issues only on verified claims; "
+                    + "these were " + claims.provenance() + ". Run " + (plan.profile() == null ? "it" : "profile '"
+                    + plan.profile() + "'") + " where the token is verified before the policy decides: the "
+                    + "token-exchange service, the Jenkins plugin (its controller mints the build's token), or "
+                    + "`ephemeral-credentials exchange --policy` with --issuer");
+        }
+        Claims facts = claims.claims();
+        Instant now = clock.instant();
+        AuditRecord.Builder audit = AuditRecord.of(now, facts, AuditRecord.Outcome.ISSUED, auditClaims)
+                .profile(plan.profile()).owner(plan.owner()).provider(plan.provider())
+                .scope(plan.scope().isEmpty() ? null : "scope " + new TreeSet<>(plan.scope().keySet()));
+        Decision decision = null;
+        if (plan.policy() != null) {
+            decision = plan.policy().evaluate(facts, plan.profile(), now);
+            decision.profile().ifPresent(p -> audit.owner(p.owner()).tags(tags(p)));
+            if (!decision.allowed()) {
+                return new ExchangeOutcome.Denied(decision, audit.outcome(AuditRecord.Outcome.DENIED)
+                        .provider(null).scope(null).reason(decision.reason().name(), decision.summary()).build());
+            }
+        }
+        return call(plan, decision, audit, facts, ciToken);
     }
 
-    private ExchangeOutcome call(Decision decision, AuditRecord base, Claims claims, String whoNamed, String providerId,
-                                 Map<String, Object> parameters, Map<String, Object> scope, Duration lifetime,
-                                 String owner, Supplier<String> ciToken) {
-        CredentialProvider provider = providers.get(providerId);
-        String scopeSummary = scope.isEmpty() ? null : "scope " + new TreeSet<>(scope.keySet());
-        AuditRecord asked = base.withProvider(providerId, scopeSummary, null);
+    private ExchangeOutcome call(Plan plan, Decision decision, AuditRecord.Builder audit, Claims claims,
+                                 Supplier<String> ciToken) {
+        CredentialProvider provider = providers.get(plan.provider());
         if (provider == null) {
-            ProviderException unknown = new ProviderException(providerId, ProviderException.Reason.INVALID_PARAMETERS,
-                    null, whoNamed + "provider '" + providerId + "', which this installation does not have; use one of "
+            ProviderException unknown = new ProviderException(plan.provider(), ProviderException.Reason.INVALID_PARAMETERS,
+                    null, "provider '" + plan.provider() + "' is not available to this host; use one of "
                     + new TreeSet<>(providers.keySet()));
-            return new ExchangeOutcome.Failed(decision, unknown, failed(asked, unknown, Redactor.none()));
+            return new ExchangeOutcome.Failed(decision, unknown, failed(audit, unknown, Redactor.none()));
         }
         // Every token handed to the provider is masked in the failure it may quote back.
         List<String> handedOut = new CopyOnWriteArrayList<>();
@@ -88,41 +103,31 @@ public final class Exchange {
             handedOut.add(token);
             return token;
         };
-        ExchangeRequest request = new ExchangeRequest(remembering, claims, parameters, scope, lifetime, owner);
+        ExchangeRequest request = new ExchangeRequest(remembering, claims, plan.parameters(), plan.scope(),
+                plan.lifetime(), plan.owner());
         EphemeralCredential credential;
         try {
             credential = provider.exchange(request);
         } catch (ProviderException e) {
-            return new ExchangeOutcome.Failed(decision, e, failed(asked, e, Redactor.of(handedOut)));
+            return new ExchangeOutcome.Failed(decision, e, failed(audit, e, Redactor.of(handedOut)));
         }
-        AuditRecord issued = new AuditRecord(clock.instant(), asked.issuer(), asked.subject(), asked.claims(),
-                asked.profile(), asked.owner(), asked.tags(), asked.provider(), asked.scope(), credential.expiresAt(),
-                AuditRecord.Outcome.ISSUED, null, null, asked.tokenId());
-        return new ExchangeOutcome.Issued(decision, credential, issued);
+        List<String> secrets = new ArrayList<>(handedOut);
+        secrets.addAll(credential.secrets());
+        AuditRecord issued = audit.timestamp(clock.instant()).expiresAt(credential.expiresAt()).build()
+                .redacted(Redactor.of(secrets));
+        return new ExchangeOutcome.Issued(decision, credential, CleanupRecord.of(credential), issued);
     }
 
-    private AuditRecord audit(Claims claims, Decision decision) {
-        AuditRecord record = base(claims, decision.allowed() ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.DENIED)
-                .withProfile(decision.requestedProfile(), null, List.of());
-        return decision.profile()
-                .map(p -> record.withProfile(p.name(), p.owner(), p.tags().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList()))
-                .orElse(record);
+    private static List<String> tags(Profile profile) {
+        return profile.tags().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
     }
 
-    private AuditRecord base(Claims claims, AuditRecord.Outcome outcome) {
-        return new AuditRecord(clock.instant(), claims.issuer(), claims.subject(), AuditRecord.select(claims, auditClaims),
-                null, null, List.of(), null, null, null, outcome, null, null, claims.jwtId().orElse(null));
-    }
-
-    private AuditRecord failed(AuditRecord asked, ProviderException e, Redactor redactor) {
+    private AuditRecord failed(AuditRecord.Builder audit, ProviderException e, Redactor redactor) {
         AuditRecord.Outcome outcome = switch (e.reason()) {
             case ACCESS_DENIED, INVALID_TOKEN, INVALID_SCOPE -> AuditRecord.Outcome.DENIED;
             default -> AuditRecord.Outcome.FAILED;
         };
         String code = e.providerCode() == null ? e.reason().name() : e.reason().name() + "/" + e.providerCode();
-        return new AuditRecord(clock.instant(), asked.issuer(), asked.subject(), asked.claims(), asked.profile(),
-                asked.owner(), asked.tags(), asked.provider(), asked.scope(), null, outcome, code,
-                redactor.redact(e.getMessage()), asked.tokenId());
+        return audit.timestamp(clock.instant()).outcome(outcome).reason(code, e.getMessage()).build().redacted(redactor);
     }
 }

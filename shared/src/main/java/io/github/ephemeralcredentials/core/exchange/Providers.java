@@ -150,7 +150,8 @@ public final class Providers {
         Map<String, ProviderDescriptor> all = new java.util.TreeMap<>();
         java.util.function.BiConsumer<String, Function<Map<String, Object>, java.util.Optional<String>>> add = (id, aud) ->
                 all.put(id, new ProviderDescriptor(id, id, List.of(), List.of(), java.time.Duration.ofMinutes(1),
-                        p -> java.time.Duration.ofHours(12), aud, !id.equals("github-app"), null, Set.of()));
+                        p -> java.time.Duration.ofHours(12), aud, !id.equals("github-app"), null, Set.of(),
+                        id.equals("aws") ? "web-identity-token-file" : id.equals("azure") ? "federated-token-file" : null));
         add.accept("aws", p -> java.util.Optional.of("sts.amazonaws.com"));
         add.accept("azure", p -> java.util.Optional.of("api://AzureADTokenExchange"));
         add.accept("gcp", p -> p.get("workload-identity-provider") instanceof String w

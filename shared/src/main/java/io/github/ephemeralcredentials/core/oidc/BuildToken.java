@@ -7,9 +7,9 @@ import java.util.Objects;
  * exactly what it signed.
  *
  * @param token  the compact JWT: a secret for as long as it is valid
- * @param claims its claims
+ * @param claims its claims, trusted because this process signed them
  */
-public record BuildToken(String token, Claims claims) {
+public record BuildToken(String token, VerifiedClaims claims) {
 
     public BuildToken {
         Objects.requireNonNull(token, "token");

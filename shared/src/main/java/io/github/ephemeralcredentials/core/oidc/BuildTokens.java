@@ -21,7 +21,8 @@ public final class BuildTokens {
         try {
             // Our own token, signed a moment ago: read back, not verified, so the claims are exactly what was signed
             // (numbers as JSON numbers, dates as epoch seconds).
-            return new BuildToken(token, Claims.of(SignedJWT.parse(token).getJWTClaimsSet().toJSONObject()));
+            return new BuildToken(token, new VerifiedClaims(
+                    Claims.of(SignedJWT.parse(token).getJWTClaimsSet().toJSONObject()), "minted by this host"));
         } catch (ParseException e) {
             throw new OidcException(Reason.ISSUE_REFUSED, "the token just minted could not be read back: " + e.getMessage());
         }

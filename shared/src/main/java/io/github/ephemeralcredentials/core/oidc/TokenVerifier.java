@@ -87,7 +87,7 @@ public final class TokenVerifier {
      * @return the verified claims
      * @throws OidcException with the reason the token was refused
      */
-    public Claims verify(String token) {
+    public VerifiedClaims verify(String token) {
         SignedJWT jwt = parse(token);
         JWSHeader header = jwt.getHeader();
         JWSAlgorithm alg = header.getAlgorithm();
@@ -109,7 +109,7 @@ public final class TokenVerifier {
         checkSignature(jwt, header, alg);
         checkTimes(claims);
         checkAudience(claims);
-        return claims;
+        return new VerifiedClaims(claims, "verified against the keys of " + issuer);
     }
 
     private static SignedJWT parse(String token) {

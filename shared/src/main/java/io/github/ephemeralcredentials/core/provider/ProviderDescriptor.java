@@ -31,11 +31,14 @@ import java.util.stream.Collectors;
  * @param lifetimeInput    the GitHub Action input that carries the lifetime in the provider's own action's terms
  *                         ({@code role-duration-seconds}), or {@code null}
  * @param markerInputs     action inputs whose presence names this provider when {@code provider:} is not given
+ * @param tokenFileParameter the parameter that makes the provider hand over the CI token in a file for its SDKs to
+ *                         exchange themselves ({@code web-identity-token-file}), or {@code null} when it has none
  */
 public record ProviderDescriptor(String id, String summary, List<ParameterSpec> parameters, List<ParameterSpec> scope,
                                  Duration minLifetime, Function<Map<String, Object>, Duration> maxLifetime,
                                  Function<Map<String, Object>, Optional<String>> defaultAudience,
-                                 boolean presentsCiToken, String lifetimeInput, Set<String> markerInputs) {
+                                 boolean presentsCiToken, String lifetimeInput, Set<String> markerInputs,
+                                 String tokenFileParameter) {
 
     public ProviderDescriptor {
         Objects.requireNonNull(id, "id");

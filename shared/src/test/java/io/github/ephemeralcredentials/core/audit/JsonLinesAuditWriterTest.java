@@ -30,11 +30,11 @@ class JsonLinesAuditWriterTest {
     void writesOneJsonObjectPerLineWithTheSelectedClaims() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonLinesAuditWriter writer = new JsonLinesAuditWriter(out)) {
-            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.ISSUED)
-                    .withProfile("deploy", "team-platform", List.of("prod"))
-                    .withProvider("aws", "role/deploy", NOW.plusSeconds(900)), Redactor.none());
-            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.DENIED)
-                    .withReason("ACCESS_DENIED", "trust policy did not match"), Redactor.none());
+            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.ISSUED, AuditRecord.DEFAULT_CLAIMS)
+                    .profile("deploy").owner("team-platform").tags(List.of("prod"))
+                    .provider("aws").scope("role/deploy").expiresAt(NOW.plusSeconds(900)).build(), Redactor.none());
+            writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.DENIED, AuditRecord.DEFAULT_CLAIMS)
+                    .reason("ACCESS_DENIED", "trust policy did not match").build(), Redactor.none());
         }
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines).hasSize(2);
@@ -60,9 +60,9 @@ class JsonLinesAuditWriterTest {
     void redactsEveryTextFieldAndKeepsTheLineValidJson() throws Exception {
         String secret = "s3cr\"et-value\nline-two-of-it";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new JsonLinesAuditWriter(out).write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.FAILED)
-                .withProfile("p " + secret, null, List.of(secret))
-                .withReason("UNEXPECTED_RESPONSE", "server echoed " + secret), Redactor.of(secret));
+        new JsonLinesAuditWriter(out).write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.FAILED, AuditRecord.DEFAULT_CLAIMS)
+                .profile("p " + secret).tags(List.of(secret))
+                .reason("UNEXPECTED_RESPONSE", "server echoed " + secret).build(), Redactor.of(secret));
         String line = out.toString(StandardCharsets.UTF_8);
         assertThat(line).doesNotContain("s3cr").doesNotContain("line-two-of-it").endsWith("\n");
         JsonNode node = JSON.readTree(line);
@@ -75,7 +75,7 @@ class JsonLinesAuditWriterTest {
         Path file = dir.resolve("audit.jsonl");
         for (int i = 0; i < 2; i++) {
             try (JsonLinesAuditWriter writer = JsonLinesAuditWriter.append(file)) {
-                writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.REVOKED), Redactor.none());
+                writer.write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.REVOKED, AuditRecord.DEFAULT_CLAIMS).build(), Redactor.none());
             }
         }
         assertThat(Files.readAllLines(file)).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"REVOKED\""));

@@ -1,16 +1,19 @@
 package io.github.ephemeralcredentials.core.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ExchangeTest {
@@ -81,6 +86,27 @@ class ExchangeTest {
     private final Exchange exchange = new Exchange(Map.of("recording", provider),
             List.of("job_full_name", "branch", "build_number"), Clock.fixed(NOW, ZoneOffset.UTC));
 
+    /** Test providers' descriptors: {@code word-alone} issues without showing the CI token to any verifier. */
+    private static final Map<String, ProviderDescriptor> DESCRIPTORS = Map.of(
+            "recording", descriptor("recording", true), "nowhere", descriptor("nowhere", true),
+            "word-alone", descriptor("word-alone", false));
+
+    private static ProviderDescriptor descriptor(String id, boolean presentsCiToken) {
+        return new ProviderDescriptor(id, id, List.of(), List.of(), Duration.ofMinutes(1), p -> Duration.ofHours(1),
+                p -> Optional.of("aud-of-" + id), presentsCiToken, null, Set.of(), null);
+    }
+
+    private ExchangeOutcome run(String sub, String profile, Duration lifetime) {
+        Plan plan = Plan.of(CredentialRequest.forProfile(profile).withLifetime(lifetime), POLICY, DESCRIPTORS);
+        return exchange.run(plan, new UnverifiedClaims(claims(sub)), () -> CI_TOKEN);
+    }
+
+    private ExchangeOutcome direct(String provider, Map<String, Object> parameters, Map<String, Object> scope,
+                                   Duration lifetime) {
+        Plan plan = Plan.of(CredentialRequest.direct(provider, parameters, scope).withLifetime(lifetime), null, DESCRIPTORS);
+        return exchange.run(plan, new UnverifiedClaims(claims("job:team/repo:branch:main")), () -> CI_TOKEN);
+    }
+
     private static Claims claims(String sub) {
         return Claims.of(Map.of("iss", ISSUER, "sub", sub, "aud", "sts.amazonaws.com", "job_full_name", "team/repo/main",
                 "branch", "main", "build_number", 7, "jti", "token-id-1", "iat", NOW.getEpochSecond(),
@@ -89,8 +115,7 @@ class ExchangeTest {
 
     @Test
     void allowedRequestIsExchangedForAtMostTheProfilesLifetimeAndAudited() {
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "deploy",
-                Duration.ofHours(2));
+        ExchangeOutcome outcome = run("job:team/repo:branch:main", "deploy", Duration.ofHours(2));
 
         assertThat(outcome).isInstanceOf(ExchangeOutcome.Issued.class);
         ExchangeRequest sent = provider.requests.get(0);
@@ -112,14 +137,14 @@ class ExchangeTest {
 
     @Test
     void aShorterRequestedLifetimeIsKept() {
-        exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "deploy", Duration.ofMinutes(5));
+        run("job:team/repo:branch:main", "deploy", Duration.ofMinutes(5));
 
         assertThat(provider.requests.get(0).lifetime()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
     void deniedRequestNeverReachesTheProviderAndExplainsTheClaimThatFailed() {
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:PR-12"), () -> CI_TOKEN, "deploy", null);
+        ExchangeOutcome outcome = run("job:team/repo:branch:PR-12", "deploy", null);
 
         assertThat(outcome).isInstanceOf(ExchangeOutcome.Denied.class);
         assertThat(provider.requests).isEmpty();
@@ -130,17 +155,51 @@ class ExchangeTest {
     }
 
     @Test
-    void unknownProfileIsDeniedWithItsName() {
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "nope", null);
-
-        assertThat(outcome).isInstanceOf(ExchangeOutcome.Denied.class);
-        assertThat(outcome.audit().reason()).isEqualTo("UNKNOWN_PROFILE");
-        assertThat(outcome.decision().summary()).contains("'nope'");
+    void anUnknownProfileIsRefusedWhenPlannedWithTheProfilesThereAre() {
+        assertThatThrownBy(() -> run("job:team/repo:branch:main", "nope", null))
+                .isInstanceOfSatisfying(ExchangeException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ExchangeException.Reason.UNKNOWN_PROFILE))
+                .hasMessageContaining("'nope'").hasMessageContaining("deploy, elsewhere");
+        assertThat(provider.requests).isEmpty();
     }
 
     @Test
-    void aProfileNamingAMissingProviderFailsWithTheProvidersThereAre() {
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "elsewhere", null);
+    void aProviderThatNeverShowsTheTokenToAVerifierRefusesUnverifiedClaimsBeforeAnythingIsCalled() {
+        Plan plan = Plan.of(CredentialRequest.direct("word-alone", Map.of(), Map.of()), null, DESCRIPTORS);
+        Exchange withIt = new Exchange(Map.of("word-alone", provider), List.of(), Clock.fixed(NOW, ZoneOffset.UTC));
+        List<String> asked = new ArrayList<>();
+
+        assertThatThrownBy(() -> withIt.run(plan, new UnverifiedClaims(claims("job:team/repo:branch:main")), () -> {
+            asked.add("token");
+            return CI_TOKEN;
+        })).isInstanceOfSatisfying(ExchangeException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ExchangeException.Reason.UNVERIFIED_CLAIMS))
+                .hasMessageContaining("token-exchange service").hasMessageContaining("Jenkins");
+        assertThat(provider.requests).isEmpty();
+        assertThat(asked).as("the CI token is not even asked for").isEmpty();
+    }
+
+    @Test
+    void theAudienceComesFromTheRequestOrElseTheProvidersDefault() {
+        assertThat(Plan.of(CredentialRequest.forProfile("deploy"), POLICY, DESCRIPTORS).audience())
+                .isEqualTo("aud-of-recording");
+        assertThat(Plan.of(CredentialRequest.forProfile("deploy").withAudience("mine"), POLICY, DESCRIPTORS).audience())
+                .isEqualTo("mine");
+    }
+
+    @Test
+    void anIssuedCredentialComesWithTheCleanupRecordOfItsRevocations() {
+        ExchangeOutcome.Issued issued = (ExchangeOutcome.Issued) run("job:team/repo:branch:main", "deploy", null);
+
+        assertThat(issued.cleanup().provider()).isEqualTo("recording");
+        assertThat(issued.cleanup().revocations()).containsExactlyElementsOf(issued.credential().revocations());
+        assertThat(CleanupRecord.fromJson(issued.cleanup().toJson(), "test")).isEqualTo(issued.cleanup());
+        assertThat(issued.audit().toString()).doesNotContain("issued-secret-value").doesNotContain(CI_TOKEN);
+    }
+
+    @Test
+    void aProfileNamingAProviderThisHostLacksFailsWithTheProvidersThereAre() {
+        ExchangeOutcome outcome = run("job:team/repo:branch:main", "elsewhere", null);
 
         assertThat(outcome).isInstanceOf(ExchangeOutcome.Failed.class);
         ProviderException failure = ((ExchangeOutcome.Failed) outcome).failure();
@@ -154,7 +213,7 @@ class ExchangeTest {
         provider.failure = new ProviderException("recording", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
                 "role refused token " + CI_TOKEN + "; check the role's trust policy");
 
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "deploy", null);
+        ExchangeOutcome outcome = run("job:team/repo:branch:main", "deploy", null);
 
         assertThat(outcome).isInstanceOf(ExchangeOutcome.Failed.class);
         AuditRecord audit = outcome.audit();
@@ -167,7 +226,7 @@ class ExchangeTest {
     void anUnavailableProviderIsAuditedAsFailed() {
         provider.failure = new ProviderException("recording", ProviderException.Reason.UNAVAILABLE, null, "timed out");
 
-        ExchangeOutcome outcome = exchange.run(POLICY, claims("job:team/repo:branch:main"), () -> CI_TOKEN, "deploy", null);
+        ExchangeOutcome outcome = run("job:team/repo:branch:main", "deploy", null);
 
         assertThat(outcome.audit().outcome()).isEqualTo(AuditRecord.Outcome.FAILED);
         assertThat(outcome.audit().reason()).isEqualTo("UNAVAILABLE");
@@ -175,7 +234,7 @@ class ExchangeTest {
 
     @Test
     void withoutAPolicyTheNamedProviderIsCalledAndAuditedTheSameWay() {
-        ExchangeOutcome outcome = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "recording",
+        ExchangeOutcome outcome = direct("recording",
                 Map.of("target", "prod"), Map.of("permissions", "read"), Duration.ofMinutes(10));
 
         assertThat(outcome).isInstanceOf(ExchangeOutcome.Issued.class);
@@ -195,15 +254,15 @@ class ExchangeTest {
     void withoutAPolicyARefusalIsAuditedWithoutTheCiTokenAndAnUnknownProviderIsNamed() {
         provider.failure = new ProviderException("recording", ProviderException.Reason.ACCESS_DENIED, "AccessDenied",
                 "refused token " + CI_TOKEN);
-        ExchangeOutcome refused = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "recording",
+        ExchangeOutcome refused = direct("recording",
                 Map.of(), Map.of(), Duration.ofMinutes(10));
-        ExchangeOutcome unknown = exchange.direct(claims("job:team/repo:branch:main"), () -> CI_TOKEN, "nowhere",
+        ExchangeOutcome unknown = direct("nowhere",
                 Map.of(), Map.of(), Duration.ofMinutes(10));
 
         assertThat(refused.audit().outcome()).isEqualTo(AuditRecord.Outcome.DENIED);
         assertThat(refused.audit().reason()).isEqualTo("ACCESS_DENIED/AccessDenied");
         assertThat(refused.audit().detail()).doesNotContain(CI_TOKEN);
         assertThat(((ExchangeOutcome.Failed) unknown).failure().getMessage())
-                .startsWith("provider 'nowhere', which this installation does not have").contains("[recording]");
+                .startsWith("provider 'nowhere' is not available to this host").contains("[recording]");
     }
 }

@@ -39,7 +39,7 @@ class ThirdPartyIssuerTest {
         String token = SERVER.issueToken("github", "repo:acme/app:ref:refs/heads/main", "sts.amazonaws.com",
                 Map.of("repository", "acme/app", "ref_protected", "true", "run_id", "42"), 300).serialize();
 
-        Claims claims = verifierFor(issuer, "sts.amazonaws.com").verify(token);
+        Claims claims = verifierFor(issuer, "sts.amazonaws.com").verify(token).claims();
 
         assertThat(claims.subject()).isEqualTo("repo:acme/app:ref:refs/heads/main");
         assertThat(claims.string("repository")).contains("acme/app");

@@ -36,7 +36,7 @@ class TokenRoundTripTest {
             String token = server.issuer().mint("job:deploy/main", List.of("sts.amazonaws.com"), Duration.ofMinutes(5),
                     Map.of("build_number", 42, "ref_protected", true, "branch", "main"));
 
-            Claims claims = verifier(server.url(), "sts.amazonaws.com").verify(token);
+            Claims claims = verifier(server.url(), "sts.amazonaws.com").verify(token).claims();
 
             assertThat(claims.issuer()).isEqualTo(server.url());
             assertThat(claims.subject()).isEqualTo("job:deploy/main");

@@ -74,15 +74,16 @@ class AwsCanaryTest {
     }
 
     private static AuditRecord audit(SecretCanary.Outcome<EphemeralCredential> outcome) {
-        AuditRecord record = AuditRecord.of(Instant.now(), CLAIMS, outcome.failure() == null
-                ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.FAILED).withProfile("deploy", "platform", List.of());
+        AuditRecord.Builder record = AuditRecord.of(Instant.now(), CLAIMS, outcome.failure() == null
+                ? AuditRecord.Outcome.ISSUED : AuditRecord.Outcome.FAILED, AuditRecord.DEFAULT_CLAIMS)
+                .profile("deploy").owner("platform");
         if (outcome.value() != null) {
             EphemeralCredential c = outcome.value();
-            return record.withProvider(c.provider(), c.facts().toString(), c.expiresAt());
+            return record.provider(c.provider()).scope(c.facts().toString()).expiresAt(c.expiresAt()).build();
         }
         Throwable failure = outcome.failure();
-        return record.withProvider("aws", null, null).withReason(failure instanceof ProviderException pe
-                ? pe.reason().name() : failure.getClass().getSimpleName(), failure.getMessage());
+        return record.provider("aws").reason(failure instanceof ProviderException pe
+                ? pe.reason().name() : failure.getClass().getSimpleName(), failure.getMessage()).build();
     }
 
     private void check(String path, SecretCanary.Outcome<EphemeralCredential> outcome, String... extra) {
