@@ -31,6 +31,9 @@ public final class CredentialFiles {
     /** The input action.yml passes as the container's argument; its default is {@code ${{ github.workspace }}}. */
     public static final String WORKSPACE_INPUT = "workspace-on-runner";
 
+    /** google-github-actions/auth's name, which GitHub Actions users already ignore: {@code gha-creds-*}. */
+    static final String NAME_PREFIX = "gha-creds-";
+
     /** Why the action refuses a file holding the OIDC token; the provider adds what to do instead. */
     static final String CI_TOKEN_FILE_REFUSAL = "in the GitHub Action nothing rewrites a file holding the job's OIDC "
             + "token after this step, and the token expires about 5 minutes after issue, so the SDKs that re-read "
@@ -52,7 +55,7 @@ public final class CredentialFiles {
         Path inContainer = Path.of(workspace);
         Path onRunner = workspaceOnRunner == null || workspaceOnRunner.isBlank()
                 || !Path.of(workspaceOnRunner.strip()).isAbsolute() ? inContainer : Path.of(workspaceOnRunner.strip());
-        return new CredentialsFileHost(inContainer, onRunner.toAbsolutePath(), CredentialsFileHost.GITHUB_ACTIONS_PREFIX,
+        return new CredentialsFileHost(inContainer, onRunner.toAbsolutePath(), NAME_PREFIX,
                 true, tokenEndpoint(env), CI_TOKEN_FILE_REFUSAL);
     }
 
@@ -62,7 +65,13 @@ public final class CredentialFiles {
      * GCP's source when it runs in a GitHub Actions step.
      */
     public static CredentialsFileHost forCommandLine(Map<String, String> env) {
-        return CredentialsFileHost.privateIn(AwsProvider.defaultFileDirectory()).withTokenEndpoint(tokenEndpoint(env));
+        return CredentialsFileHost.privateIn(runnerTemp(env)).withTokenEndpoint(tokenEndpoint(env));
+    }
+
+    /** {@code $RUNNER_TEMP} (outside the workspace, wiped after the job), else the JVM's temporary directory. */
+    static Path runnerTemp(Map<String, String> env) {
+        String runnerTemp = env.get("RUNNER_TEMP");
+        return runnerTemp != null && !runnerTemp.isBlank() ? Path.of(runnerTemp) : AwsProvider.defaultFileDirectory();
     }
 
     /** The runner's OIDC endpoint, or null outside a job with {@code permissions: id-token: write}. */

@@ -286,7 +286,7 @@ class CredentialFilesTest {
     void theCommandLineKeepsItsPrivateFilesAndItsTokenFiles() {
         Map<String, String> env = new HashMap<>(runner.environment(Map.of(), true));
         CredentialsFileHost files = CredentialFiles.forCommandLine(env);
-        assertThat(files.directory()).isEqualTo(AwsProvider.defaultFileDirectory().toAbsolutePath().normalize());
+        assertThat(files.directory()).isEqualTo(Path.of(env.get("RUNNER_TEMP")).toAbsolutePath().normalize());
         assertThat(files.jobDirectory()).isEqualTo(files.directory());
         assertThat(files.namePrefix()).isNull();
         assertThat(files.forDirectoryOwner()).isFalse();

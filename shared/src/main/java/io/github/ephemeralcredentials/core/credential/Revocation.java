@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a provider needs to take a credential back, as data rather than a closure: a GitHub Action's post step
- * runs in another process and receives it through {@code $GITHUB_STATE}.
+ * runs in another process and receives it in the exchange's cleanup record.
  *
  * @param provider   the provider id that can perform it
  * @param kind       what to revoke (e.g. {@code vault-token}, {@code rfc7009}, {@code github-installation-token})

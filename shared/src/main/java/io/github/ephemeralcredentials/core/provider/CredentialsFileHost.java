@@ -45,9 +45,6 @@ import okhttp3.HttpUrl;
 public record CredentialsFileHost(Path directory, Path jobDirectory, String namePrefix, boolean forDirectoryOwner,
                                   CiTokenEndpoint tokenEndpoint, String ciTokenFileRefusal) {
 
-    /** google-github-actions/auth's name, which GitHub Actions users already ignore: {@code gha-creds-*}. */
-    public static final String GITHUB_ACTIONS_PREFIX = "gha-creds-";
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public CredentialsFileHost {

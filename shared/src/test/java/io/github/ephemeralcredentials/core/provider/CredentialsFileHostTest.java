@@ -25,7 +25,7 @@ class CredentialsFileHostTest {
     private static final Path ON_RUNNER = Path.of("/home/runner/work/app/app");
 
     private CredentialsFileHost forJob(Path workspace) {
-        return new CredentialsFileHost(workspace, ON_RUNNER, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true, null,
+        return new CredentialsFileHost(workspace, ON_RUNNER, "gha-creds-", true, null,
                 "nothing rewrites it during the job");
     }
 

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *   <li>{@code session-name}: the whole session name instead (configure-aws-credentials' {@code role-session-name});
  *       CloudTrail then no longer tells runs apart by it</li>
  *   <li>{@code chain-role-arn}: a second role assumed with the first role's credentials ({@code AssumeRole}, SigV4)</li>
- *   <li>{@code credentials-file}: {@code true} for a file where the host puts them (the CLI: {@code $RUNNER_TEMP}
+ *   <li>{@code credentials-file}: {@code true} for a file where the host puts them (the CLI: {@code $TMPDIR}
  *       or the temporary directory; the GitHub Action: the workspace, for the job's later steps), or a path; mode
  *       0600, deleted at cleanup; {@code credentials-profile} names its section (default {@code default})</li>
  *   <li>{@code web-identity-token-file}: {@code true} or a path: write the CI token there and export

@@ -64,10 +64,9 @@ public final class AwsProvider implements CredentialProvider {
         this.files = Objects.requireNonNull(files, "files");
     }
 
-    /** {@code $RUNNER_TEMP} on GitHub Actions (outside the workspace, wiped after the job), else the JVM's temp. */
+    /** The JVM's temporary directory; a host with a better place (a CI system's job directory) passes its own. */
     public static Path defaultFileDirectory() {
-        String runnerTemp = System.getenv("RUNNER_TEMP");
-        return Path.of(runnerTemp != null && !runnerTemp.isBlank() ? runnerTemp : System.getProperty("java.io.tmpdir"));
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     @Override

@@ -91,7 +91,7 @@ final class ExternalAccountFile {
                     + cause + "); check that the workspace is writable and, where a container's root is remapped "
                     + "(user namespaces), set 'credentials-file' to false and use the exported access token"
                     : "gcp: could not write the credentials file in " + directory + " (" + cause + "); set "
-                    + "'credentials-dir' to a writable directory outside the workspace (e.g. $RUNNER_TEMP)", e);
+                    + "'credentials-dir' to a writable directory outside the workspace (the CI system's temporary directory)", e);
         }
     }
 }

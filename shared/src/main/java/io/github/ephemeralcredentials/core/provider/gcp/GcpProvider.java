@@ -118,9 +118,9 @@ public final class GcpProvider implements CredentialProvider {
         if (writeFile && !Files.isDirectory(directory)) {
             throw parameters.optional("credentials-dir").isPresent()
                     ? parameters.invalid("'credentials-dir' " + directory + " is not a directory; give an existing "
-                    + "directory outside the workspace (e.g. $RUNNER_TEMP)")
+                    + "directory outside the workspace (the CI system's temporary directory)")
                     : parameters.invalid("the credentials file's directory " + directory + " does not exist; "
-                    + "check that the job's workspace exists (actions/checkout creates it) or set 'credentials-dir'");
+                    + "check that the job's workspace exists (a checkout step creates it) or set 'credentials-dir'");
         }
         boolean exportToken = parameters.flag("export-access-token", true);
         if (!exportToken && !writeFile) {

@@ -296,7 +296,7 @@ class AwsProviderWireTest {
     /** What the GitHub Action's container hands the provider: the workspace and the runner's name for it. */
     private AwsProvider forJob(Path workspace) {
         return new AwsProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3),
-                new CredentialsFileHost(workspace, ON_RUNNER, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true, null,
+                new CredentialsFileHost(workspace, ON_RUNNER, "gha-creds-", true, null,
                         "nothing rewrites it during the job"));
     }
 

@@ -232,7 +232,7 @@ class AzureProviderTest {
     void whereNothingKeepsATokenFileFreshTheFederatedTokenFileIsRefusedBeforeEntraIsCalled(@TempDir Path dir) {
         AzureProvider forJob = new AzureProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(2),
                 Clock.systemUTC(), new CredentialsFileHost(dir, Path.of("/home/runner/work/app/app"),
-                CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true, null, "nothing rewrites it during the job"));
+                "gha-creds-", true, null, "nothing rewrites it during the job"));
 
         assertThatThrownBy(() -> forJob.exchange(request(ci, params("tenant-id", TENANT, "client-id", CLIENT,
                 "authority-host", authority(), "federated-token-file", true), Map.of())))

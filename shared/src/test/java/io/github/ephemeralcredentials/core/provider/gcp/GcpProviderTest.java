@@ -173,7 +173,7 @@ class GcpProviderTest {
     /** What the GitHub Action's container hands the provider: the workspace, the runner's name for it, the endpoint. */
     private GcpProvider forJob(Path workspace, Path workspaceOnRunner, CredentialsFileHost.CiTokenEndpoint endpoint) {
         return new GcpProvider(HttpClients.create(HttpSettings.DEFAULT), Retries.immediate(3), Clock.systemUTC(),
-                new CredentialsFileHost(workspace, workspaceOnRunner, CredentialsFileHost.GITHUB_ACTIONS_PREFIX, true,
+                new CredentialsFileHost(workspace, workspaceOnRunner, "gha-creds-", true,
                         endpoint, "nothing refreshes it"));
     }
 
@@ -282,7 +282,7 @@ class GcpProviderTest {
         // Both under the job's one name pattern, so one ignore rule keeps them out of commits.
         assertThat(credential.files()).hasSize(2).allSatisfy(f -> {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
-            assertThat(f.getFileName().toString()).startsWith(CredentialsFileHost.GITHUB_ACTIONS_PREFIX);
+            assertThat(f.getFileName().toString()).startsWith("gha-creds-");
         });
         JsonNode source = FakeGoogle.JSON.readTree(Files.readString(credential.files().get(0))).path("credential_source");
         assertThat(source.path("file").asText()).isEqualTo(credential.files().get(1).toString());
