@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.Timer;
@@ -125,9 +126,12 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         tokenId = token.claims().jwtId().orElse(null);
         secrets.add(Secret.fromString(token.token()));
 
-        // The controller minted this token itself: its claims are verified by construction.
+        // The controller minted this token itself: its claims are verified by construction. The provider gets this
+        // very token first (the claims the policy read are its), and fresh ones should its retries outlive it.
+        AtomicBoolean first = new AtomicBoolean(true);
         ExchangeOutcome outcome = new Exchange(ProviderSet.forProfile(profile), AuditTrail.CLAIMS, Clock.systemUTC())
-                .run(plan, token.claims(), () -> Issuer.get().mint(run, resolvedAudience, lifetime).token());
+                .run(plan, token.claims(), () -> first.getAndSet(false) ? token.token()
+                        : Issuer.get().mint(run, resolvedAudience, lifetime).token());
         Redactor redactor = Redactor.of(token.token()).and(ProviderSet.secretsOf(profile));
         AuditTrail.write(outcome.audit(), redactor, listener);
         if (outcome instanceof ExchangeOutcome.Denied denied) {

@@ -13,10 +13,11 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code withEphemeralCredentials(profile: 'deploy-prod', audience: 'sts.amazonaws.com') { ... }}: the build's own
- * OIDC token, under the administrator's trust policy, traded for the profile's short-lived credentials, which exist
- * for the block only. With {@code tokenFile: true} only the token is handed over, in a file, for SDKs that assume
- * the role and refresh by themselves.
+ * {@code withEphemeralCredentials(profile: 'deploy-prod') { ... }}: the build's own OIDC token, under the
+ * administrator's trust policy, traded for the profile's short-lived credentials, which exist for the block only. The
+ * token's audience is the profile provider's default unless {@code audience:} says otherwise. With
+ * {@code tokenFile: true} the provider's own token-file mode hands over the token in a file (kept fresh), for SDKs
+ * that assume the role and refresh by themselves.
  */
 public final class WithEphemeralCredentialsStep extends Step {
 
