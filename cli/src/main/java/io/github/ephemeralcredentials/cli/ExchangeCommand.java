@@ -1,12 +1,7 @@
 package io.github.ephemeralcredentials.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.ephemeralcredentials.core.audit.AuditFile;
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
-import io.github.ephemeralcredentials.core.credential.CredentialValue;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
@@ -40,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,10 +55,6 @@ import picocli.CommandLine.Spec;
                 "  2  the command line is wrong", "  3  an input cannot be used (token file, policy file, parameter)"},
         mixinStandardHelpOptions = true)
 final class ExchangeCommand implements Callable<Integer> {
-
-    enum Format { env, json, credential_process }
-
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Spec
     CommandSpec spec;
@@ -105,9 +95,9 @@ final class ExchangeCommand implements Callable<Integer> {
     List<String> enterpriseHosts = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "env",
-            converter = FormatConverter.class,
+            converter = CredentialFormat.Converter.class,
             description = "env (export lines for eval), json, or credential-process (AWS CLI/SDK credential_process); default ${DEFAULT-VALUE}")
-    Format format;
+    CredentialFormat format;
 
     @Option(names = "--audit-log", paramLabel = "FILE",
             description = "append the exchange's audit record (one JSON line, no secret) to FILE")
@@ -125,7 +115,7 @@ final class ExchangeCommand implements Callable<Integer> {
         String token = null;
         try {
             Plan plan = plan(err);
-            if (format == Format.credential_process && !plan.provider().equals("aws")) {
+            if (format == CredentialFormat.CREDENTIAL_PROCESS && !plan.provider().equals("aws")) {
                 throw CommandFailure.badInput("--format credential-process is for the aws provider only; use env or "
                         + "json for " + plan.provider());
             }
@@ -152,7 +142,7 @@ final class ExchangeCommand implements Callable<Integer> {
             if (stateFile != null) {
                 RevocationState.write(stateFile, issued.cleanup());
             }
-            out.print(render(issued.credential()));
+            out.print(format.render(issued.credential()));
             out.flush();
             return ExitCodes.OK;
         } catch (CommandFailure e) {
@@ -296,76 +286,6 @@ final class ExchangeCommand implements Callable<Integer> {
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw CommandFailure.badInput("cannot read the token file " + tokenFile
                     + " (" + e.getClass().getSimpleName() + "); check the path");
-        }
-    }
-
-    String render(EphemeralCredential credential) {
-        return switch (format) {
-            case env -> env(credential);
-            case json -> json(credential);
-            case credential_process -> credentialProcess(credential);
-        };
-    }
-
-    private static String env(EphemeralCredential credential) {
-        StringBuilder out = new StringBuilder();
-        credential.environment().forEach((name, value) -> {
-            if (!ENV_NAME.matcher(name).matches()) {
-                throw new IllegalStateException("provider produced an invalid variable name " + name);
-            }
-            out.append("export ").append(name).append("='").append(value.replace("'", "'\\''")).append("'\n");
-        });
-        return out.toString();
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private static String json(EphemeralCredential credential) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("provider", credential.provider());
-        doc.put("expiration", credential.expiresAt().toString());
-        Map<String, String> values = new LinkedHashMap<>();
-        credential.values().forEach(v -> values.put(v.name(), v.value()));
-        doc.put("values", values);
-        doc.put("env", credential.environment());
-        doc.put("facts", credential.facts());
-        return write(doc);
-    }
-
-    /** The AWS CLI/SDK {@code credential_process} document (Version 1). */
-    private static String credentialProcess(EphemeralCredential credential) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("Version", 1);
-        doc.put("AccessKeyId", required(credential, "aws-access-key-id"));
-        doc.put("SecretAccessKey", required(credential, "aws-secret-access-key"));
-        doc.put("SessionToken", required(credential, "aws-session-token"));
-        doc.put("Expiration", credential.expiresAt().toString());
-        return write(doc);
-    }
-
-    private static String required(EphemeralCredential credential, String name) {
-        return credential.value(name).map(CredentialValue::value).orElseThrow(() -> CommandFailure.badInput(
-                "the aws credential has no " + name + " (a web-identity-file "
-                + "profile hands out no keys); use --format env or json"));
-    }
-
-    private static String write(Object doc) {
-        try {
-            return JSON.writeValueAsString(doc) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
-        @Override
-        public Format convert(String value) {
-            try {
-                return Format.valueOf(value.replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value
-                        + "' is not a format; use env, json or credential-process");
-            }
         }
     }
 }

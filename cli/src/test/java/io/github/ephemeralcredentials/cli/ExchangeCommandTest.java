@@ -93,22 +93,19 @@ class ExchangeCommandTest {
 
     @Test
     void credentialProcessIsTheAwsDocument() throws IOException {
-        ExchangeCommand command = new ExchangeCommand();
-        command.format = ExchangeCommand.Format.credential_process;
         EphemeralCredential aws = new EphemeralCredential("aws", List.of(
                 CredentialValue.plain("aws-access-key-id", "ASIAEXAMPLE", "AWS_ACCESS_KEY_ID"),
                 CredentialValue.secret("aws-secret-access-key", "se'cret", "AWS_SECRET_ACCESS_KEY"),
                 CredentialValue.secret("aws-session-token", "token", "AWS_SESSION_TOKEN")),
                 Map.of(), Instant.parse("2030-01-01T00:15:00Z"), List.of(), List.of());
-        JsonNode doc = JSON.readTree(command.render(aws));
+        JsonNode doc = JSON.readTree(CredentialFormat.CREDENTIAL_PROCESS.render(aws));
         assertThat(doc.properties()).extracting(Map.Entry::getKey)
                 .containsExactly("Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration");
         assertThat(doc.path("Version").asInt()).isEqualTo(1);
         assertThat(doc.path("SecretAccessKey").asText()).isEqualTo("se'cret");
         assertThat(doc.path("Expiration").asText()).isEqualTo("2030-01-01T00:15:00Z");
 
-        command.format = ExchangeCommand.Format.env;
-        assertThat(command.render(aws)).contains("export AWS_SECRET_ACCESS_KEY='se'\\''cret'\n");
+        assertThat(CredentialFormat.ENV.render(aws)).contains("export AWS_SECRET_ACCESS_KEY='se'\\''cret'\n");
     }
 
     @Test
