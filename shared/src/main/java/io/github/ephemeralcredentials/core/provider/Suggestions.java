@@ -1,16 +1,19 @@
-package io.github.ephemeralcredentials.core.policy;
+package io.github.ephemeralcredentials.core.provider;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean" for misspelt keys and names: the closest candidate by edit distance, or a shared prefix. */
-final class Suggestions {
+/**
+ * "Did you mean" for misspelt keys and names: the closest candidate by edit distance, or a shared prefix. Here, not in
+ * {@code policy}, because a provider's own "unknown parameter" error and the policy loader's say the same thing.
+ */
+public final class Suggestions {
 
     private Suggestions() {
     }
 
-    static Optional<String> closest(String wrong, Collection<String> candidates) {
+    public static Optional<String> closest(String wrong, Collection<String> candidates) {
         String w = wrong.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -35,7 +38,7 @@ final class Suggestions {
     }
 
     /** " (did you mean 'x'?)" or nothing. */
-    static String hint(String wrong, Collection<String> candidates) {
+    public static String hint(String wrong, Collection<String> candidates) {
         return closest(wrong, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
     }
 
