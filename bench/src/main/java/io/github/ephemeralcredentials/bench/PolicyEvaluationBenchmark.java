@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.bench;
 
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.oidc.Claims;
 import io.github.ephemeralcredentials.core.policy.Decision;
 import io.github.ephemeralcredentials.core.policy.Policy;
@@ -64,7 +65,7 @@ public class PolicyEvaluationBenchmark {
                         .append("      iat: {maxAge: 10m}\n");
             }
         }
-        policy = PolicyLoader.parse(yaml.toString(), "bench.yaml");
+        policy = PolicyLoader.parse(yaml.toString(), "bench.yaml", Providers.descriptors());
         if (policy.rules().size() != 1000) {
             throw new IllegalStateException("expected 1,000 rules, got " + policy.rules().size());
         }

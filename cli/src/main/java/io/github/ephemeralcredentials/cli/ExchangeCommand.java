@@ -231,8 +231,10 @@ final class ExchangeCommand implements Callable<Integer> {
             }
             return trustedIssuers().verify(token, plan.audience());
         } catch (OidcException e) {
-            throw new CommandFailure(ExitCodes.NO, "the CI token was refused (" + e.reason() + "): " + e.getMessage()
-                    + " — nothing was asked of any provider");
+            boolean unreadable = e.reason() == OidcException.Reason.MALFORMED
+                    || e.reason() == OidcException.Reason.TOO_LARGE;
+            throw new CommandFailure(unreadable ? ExitCodes.BAD_INPUT : ExitCodes.NO, "the CI token was refused ("
+                    + e.reason() + "): " + e.getMessage() + " — nothing was asked of any provider");
         }
     }
 

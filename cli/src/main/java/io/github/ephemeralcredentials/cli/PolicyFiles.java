@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.cli;
 
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
@@ -8,7 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Loads a policy for a command, printing every problem with its position when it cannot. */
+/**
+ * Loads a policy for a command, each profile checked against the providers this CLI ships, printing every problem
+ * with its position when it cannot.
+ */
 final class PolicyFiles {
 
     private PolicyFiles() {
@@ -16,7 +20,7 @@ final class PolicyFiles {
 
     static Optional<Policy> load(Path file, PrintWriter err) {
         try {
-            return Optional.of(PolicyLoader.load(file));
+            return Optional.of(PolicyLoader.load(file, Providers.descriptors()));
         } catch (PolicyException e) {
             for (PolicyProblem p : e.problems()) {
                 err.println(p + " [" + p.code() + "]");

@@ -247,7 +247,7 @@ class ActionContainerTest {
     void aMalformedRoleArnIsRefusedWithTheProvidersMessage() throws Exception {
         Container.Result result = main(runner.environment(Map.of("role-to-assume", "arn:aws:iam::role/deploy"), true));
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stdout()).contains("::error::input `role-to-assume` is 'arn:aws:iam::role/deploy'")
+        assertThat(result.stdout()).contains("::error::aws: input `role-to-assume` is 'arn:aws:iam::role/deploy'")
                 .contains("arn:aws:iam::123456789012:role/deploy").contains("check this step's `with:` inputs")
                 .doesNotContain("role-arn");
     }
@@ -260,7 +260,7 @@ class ActionContainerTest {
                     "arn:aws:iam::123456789012:role/deploy", "role-duration-seconds", seconds), true));
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.stdout()).contains("::error::input `role-duration-seconds` is " + seconds
-                    + "; AWS STS issues role credentials for 900 to 43200 seconds").doesNotContain("profile");
+                    + "; aws issues credentials for 900 to 43200 seconds").doesNotContain("profile");
         }
         assertThat(runner.tokenRequests()).isEmpty();
     }

@@ -204,6 +204,7 @@ class ExchangeCommandTest {
                 provider: jwt-bearer
                 maxLifetime: 10m
                 parameters: {token-endpoint: "%s", client-id: deployer}
+                scope: {scopes: deploy}
             rules:
               - name: acme-main
                 issuer: %s

@@ -73,6 +73,32 @@ class PolicyCommandTest {
     }
 
     @Test
+    void validateAndLintRefuseAMisspeltProviderAtItsPositionWithTheClosestOne() throws IOException {
+        Path file = write("asw.yaml", POLICY.replace("{provider: aws,", "{provider: asw,"));
+        for (String command : new String[] {"validate", "lint"}) {
+            CliRun run = CliRun.of("policy", command, file.toString());
+            assertThat(run.exitCode()).as(command).isEqualTo(3);
+            assertThat(run.err()).as(command).contains(file + ":3:27: profile 'deploy-prod': unknown provider 'asw' "
+                    + "(did you mean 'aws'?); use one of aws, azure, gcp, github-app, jwt-bearer, token-exchange, "
+                    + "vault [UNKNOWN_PROVIDER]").contains(file + ": 1 error").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void validateAndLintRefuseAMisspeltParameterAtItsKeyWithTheClosestOne() throws IOException {
+        Path file = write("arnn.yaml", POLICY.replace("parameters: {role-arn:", "parameters: {role-arnn:"));
+        for (String command : new String[] {"validate", "lint"}) {
+            CliRun run = CliRun.of("policy", command, file.toString());
+            assertThat(run.exitCode()).as(command).isEqualTo(3);
+            assertThat(run.err()).as(command)
+                    .contains(file + ":4:30: profile 'deploy-prod': unknown parameter 'role-arnn' (did you mean "
+                            + "'role-arn'?)")
+                    .contains(file + ":4:17: profile 'deploy-prod': missing parameter 'role-arn'")
+                    .contains(file + ": 2 errors");
+        }
+    }
+
+    @Test
     void validateShowsLintFindingsAsWarningsAndStrictMakesThemErrors() throws IOException {
         Path file = write("policy.yaml", POLICY.replace("      aud: sts.amazonaws.com\n", ""));
         CliRun lenient = CliRun.of("policy", "validate", file.toString());

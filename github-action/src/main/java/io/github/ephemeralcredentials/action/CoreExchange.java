@@ -9,6 +9,7 @@ import io.github.ephemeralcredentials.core.exchange.Exchange;
 import io.github.ephemeralcredentials.core.exchange.ExchangeException;
 import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
 import io.github.ephemeralcredentials.core.exchange.Plan;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.oidc.CiClaims;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
@@ -16,6 +17,7 @@ import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -70,10 +72,12 @@ public final class CoreExchange {
         }
         Policy policy = load(workspace.resolve(policyPath.get()));
         String provider = inputs.get("provider").orElse(null);
-        String profileProvider = policy.profile(name).map(p -> p.provider()).orElse(provider);
-        // The request asks for the step's default (or its lifetime input); the profile's maximum caps it.
+        // The request asks for the step's default (or its lifetime input); the profile's maximum caps it. An unknown
+        // profile is the core's to report, with the profiles there are.
+        Duration lifetime = policy.profile(name).flatMap(p -> ProviderInputs.requestedLifetime(inputs, p.provider()))
+                .orElse(ProviderInputs.DEFAULT_LIFETIME);
         CredentialRequest request = CredentialRequest.forProfile(name).withProvider(provider).withAudience(audience)
-                .withLifetime(ProviderInputs.requestedLifetime(inputs, profileProvider).orElse(ProviderInputs.DEFAULT_LIFETIME));
+                .withLifetime(lifetime);
         return plan(request, policy);
     }
 
@@ -87,7 +91,7 @@ public final class CoreExchange {
 
     private static Policy load(Path file) {
         try {
-            return PolicyLoader.load(file); // MERGE: descriptors
+            return PolicyLoader.load(file, Providers.descriptors());
         } catch (PolicyException e) {
             throw new ActionException(Reason.INVALID_INPUT, "the trust policy cannot be used:\n" + e.getMessage(), e);
         }

@@ -119,7 +119,7 @@ public final class MainStep {
             }
             case INVALID_PARAMETERS, INVALID_SCOPE -> commands.error(env.containsKey(ActionInputs.variable("policy"))
                     ? e.getMessage() + " — check the profile in the policy file and this step's `with:` inputs"
-                    : ProviderInputs.inInputTerms(plan.provider(), e.getMessage())
+                    : ProviderInputs.inInputTerms(e)
                             + " — check this step's `with:` inputs");
             default -> commands.error(e.getMessage());
         }
@@ -164,24 +164,14 @@ public final class MainStep {
                 : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
     }
 
-    /** Who the credential acts as, in each provider's own terms. */
+    /** Who the credential acts as: every provider states it as its {@code principal} fact. */
     private static String identity(EphemeralCredential credential) {
-        return firstFact(credential, "principal", "authenticated-arn", "service-account", "client-id");
+        return credential.facts().getOrDefault("principal", "");
     }
 
-    /** What the credential may do, in each provider's own terms. */
+    /** What the credential may do: every provider states it as its {@code scope} fact. */
     private static String scope(EphemeralCredential credential) {
-        return firstFact(credential, "scope", "scopes", "policies", "permissions");
-    }
-
-    private static String firstFact(EphemeralCredential credential, String... names) {
-        for (String name : names) {
-            String value = credential.facts().get(name);
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return "";
+        return credential.facts().getOrDefault("scope", "");
     }
 
     private Path workspace() {

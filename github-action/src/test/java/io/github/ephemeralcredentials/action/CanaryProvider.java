@@ -5,7 +5,9 @@ import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.provider.aws.AwsDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,6 +40,11 @@ class CanaryProvider implements CredentialProvider {
     @Override
     public String id() {
         return "aws";
+    }
+
+    @Override
+    public ProviderDescriptor descriptor() {
+        return AwsDescriptor.DESCRIPTOR;
     }
 
     @Override

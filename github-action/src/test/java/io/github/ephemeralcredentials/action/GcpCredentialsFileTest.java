@@ -9,9 +9,10 @@ import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
-import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.gcp.FakeGoogle;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import java.io.ByteArrayOutputStream;
@@ -89,6 +90,11 @@ class GcpCredentialsFileTest {
             @Override
             public String id() {
                 return GcpProvider.ID;
+            }
+
+            @Override
+            public ProviderDescriptor descriptor() {
+                return gcp.descriptor();
             }
 
             @Override

@@ -249,7 +249,7 @@ class MainStepTest {
                 profiles:
                   deploy:
                     provider: aws
-                    maxLifetime: 10m
+                    maxLifetime: 20m
                     parameters:
                       role-arn: arn:aws:iam::123456789012:role/deploy
                 rules:
@@ -269,7 +269,7 @@ class MainStepTest {
                 "role-duration-seconds", "3600"))).isZero();
         var request = provider.requests.get(0);
         assertThat(request.parameters()).containsExactly(Map.entry("role-arn", "arn:aws:iam::123456789012:role/deploy"));
-        assertThat(request.lifetime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(request.lifetime()).isEqualTo(Duration.ofMinutes(20));
     }
 
     @Test

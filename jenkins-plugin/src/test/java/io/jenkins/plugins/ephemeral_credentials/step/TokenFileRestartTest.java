@@ -48,6 +48,7 @@ class TokenFileRestartTest {
                     profiles:
                       deploy:
                         provider: aws
+                        maxLifetime: 15m
                         parameters:
                           role-arn: arn:aws:iam::123456789012:role/deploy
                           region: eu-west-1
@@ -62,7 +63,7 @@ class TokenFileRestartTest {
             WorkflowJob job = r.createProject(WorkflowJob.class, "deploy");
             job.setDefinition(new CpsFlowDefinition("""
                     node {
-                        withEphemeralCredentials(profile: 'deploy', audience: 'sts.amazonaws.com', tokenFile: true) {
+                        withEphemeralCredentials(profile: 'deploy', tokenFile: true) {
                             semaphore 'restart'
                             echo "token after the restart: ${readFile(env.AWS_WEB_IDENTITY_TOKEN_FILE)}"
                         }

@@ -4,12 +4,19 @@ import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.Retries;
+import io.github.ephemeralcredentials.core.provider.aws.AwsDescriptor;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
+import io.github.ephemeralcredentials.core.provider.azure.AzureDescriptor;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
+import io.github.ephemeralcredentials.core.provider.gcp.GcpDescriptor;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
+import io.github.ephemeralcredentials.core.provider.github.GitHubAppDescriptor;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppProvider;
+import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerDescriptor;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
+import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeDescriptor;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeProvider;
+import io.github.ephemeralcredentials.core.provider.vault.VaultDescriptor;
 import io.github.ephemeralcredentials.core.provider.vault.VaultProvider;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +31,8 @@ import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 
@@ -131,40 +140,33 @@ public final class Providers {
     }
 
     /**
-     * Every provider's descriptor by id, without building any provider: what the policy loader checks profiles
-     * against and hosts derive their inputs from.
+     * Every provider's descriptor by id, sorted, without building any provider or loading its code: what the policy
+     * loader checks profiles against and hosts derive their inputs from.
      */
     public static Map<String, ProviderDescriptor> descriptors() {
-        return DESCRIPTORS;
+        return Descriptors.ALL;
     }
 
     /** The descriptor of {@code id}, or empty when this installation has no such provider. */
-    public static java.util.Optional<ProviderDescriptor> descriptor(String id) {
-        return java.util.Optional.ofNullable(DESCRIPTORS.get(id));
+    public static Optional<ProviderDescriptor> descriptor(String id) {
+        return Optional.ofNullable(Descriptors.ALL.get(id));
     }
 
-    // Interim: replaced by each provider package's own descriptor.
-    private static final Map<String, ProviderDescriptor> DESCRIPTORS = interim();
+    /** Its own holder, so that building providers never builds the descriptors' map and the reverse. */
+    private static final class Descriptors {
+        static final Map<String, ProviderDescriptor> ALL = byId(AwsDescriptor.DESCRIPTOR, AzureDescriptor.DESCRIPTOR,
+                GcpDescriptor.DESCRIPTOR, GitHubAppDescriptor.DESCRIPTOR, JwtBearerDescriptor.DESCRIPTOR,
+                TokenExchangeDescriptor.DESCRIPTOR, VaultDescriptor.DESCRIPTOR);
 
-    private static Map<String, ProviderDescriptor> interim() {
-        Map<String, ProviderDescriptor> all = new java.util.TreeMap<>();
-        java.util.function.BiConsumer<String, Function<Map<String, Object>, java.util.Optional<String>>> add = (id, aud) ->
-                all.put(id, new ProviderDescriptor(id, id, List.of(), List.of(), java.time.Duration.ofMinutes(1),
-                        p -> java.time.Duration.ofHours(12), aud, !id.equals("github-app"), null, Set.of(),
-                        id.equals("aws") ? "web-identity-token-file" : id.equals("azure") ? "federated-token-file" : null));
-        add.accept("aws", p -> java.util.Optional.of("sts.amazonaws.com"));
-        add.accept("azure", p -> java.util.Optional.of("api://AzureADTokenExchange"));
-        add.accept("gcp", p -> p.get("workload-identity-provider") instanceof String w
-                ? java.util.Optional.of("https://iam.googleapis.com/" + w.replaceFirst("^/+", "")
-                .replaceFirst("^iam\\.googleapis\\.com/", "")) : java.util.Optional.empty());
-        add.accept("vault", p -> java.util.Optional.empty());
-        Function<Map<String, Object>, java.util.Optional<String>> oauth = p -> p.get("issuer") instanceof String i
-                ? java.util.Optional.of(i) : p.get("token-endpoint") instanceof String t ? java.util.Optional.of(t)
-                : java.util.Optional.empty();
-        add.accept("token-exchange", oauth);
-        add.accept("jwt-bearer", oauth);
-        add.accept("github-app", p -> java.util.Optional.empty());
-        return java.util.Collections.unmodifiableMap(all);
+        private static Map<String, ProviderDescriptor> byId(ProviderDescriptor... descriptors) {
+            Map<String, ProviderDescriptor> all = new TreeMap<>();
+            for (ProviderDescriptor d : descriptors) {
+                if (all.put(d.id(), d) != null) {
+                    throw new IllegalStateException("two descriptors share the id '" + d.id() + "'");
+                }
+            }
+            return Collections.unmodifiableMap(all);
+        }
     }
 
     /** The providers by id, refusing two with the same id. */

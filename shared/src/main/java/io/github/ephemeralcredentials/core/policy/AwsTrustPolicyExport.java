@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.policy;
 
+import io.github.ephemeralcredentials.core.provider.aws.AwsDescriptor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +45,12 @@ final class AwsTrustPolicyExport {
     static ExportResult export(ExportContext ctx) {
         String partition = "aws";
         String account = "ACCOUNT_ID";
-        Object roleArn = ctx.profile.parameters().get("role-arn");
-        Matcher m = roleArn instanceof String s ? ROLE_ARN.matcher(s) : null;
+        Matcher m = AwsDescriptor.roleArn(ctx.profile.parameters()).map(ROLE_ARN::matcher).orElse(null);
         if (m != null && m.matches()) {
             partition = m.group(1);
             account = m.group(2);
         } else {
-            ctx.warnings.add("profile '" + ctx.profile.name() + "' has no 'role-arn' parameter of the form "
+            ctx.warnings.add("profile '" + ctx.profile.name() + "' has no '" + AwsDescriptor.ROLE_ARN + "' parameter of the form "
                     + "arn:aws:iam::ACCOUNT:role/NAME; replace ACCOUNT_ID in the principal");
         }
         List<Object> statements = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.core.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.ephemeralcredentials.core.provider.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -15,7 +15,8 @@ import java.util.Optional;
  * A loaded, validated trust policy: named profiles, the rules granting or refusing them, and the tests the file
  * carries. Immutable and safe to share between threads. Deny by default; an explicit deny wins.
  *
- * <p>Hosts make one call: {@code PolicyLoader.load(path).evaluate(claims, "deploy-prod")}, then hand
+ * <p>Hosts make one call:
+ * {@code PolicyLoader.load(path, Providers.descriptors()).evaluate(claims, "deploy-prod")}, then hand
  * {@code decision.profile()} to the provider only when {@code decision.allowed()}.
  */
 public final class Policy {

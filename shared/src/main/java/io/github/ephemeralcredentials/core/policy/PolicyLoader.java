@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.policy;
 
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -18,7 +21,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Reads a policy file (YAML, or JSON, which is YAML too) into a validated {@link Policy}. Every problem is reported
+ * Reads a policy file (YAML, or JSON, which is YAML too) into a validated {@link Policy}, each profile checked against
+ * its provider's descriptor, which the caller passes: this package does not know the providers. Every problem is reported
  * with {@code file:line:column}; hostile input (alias bombs, huge files, deep nesting) is refused before it costs
  * more than a few milliseconds.
  */
@@ -33,11 +37,28 @@ public final class PolicyLoader {
     }
 
     /**
-     * Loads and validates a policy file.
+     * Loads a policy file and checks everything it says, each profile against its provider's descriptor included:
+     * what every product path (CLI, action, Jenkins, the exchange service) calls with
+     * {@code Providers.descriptors()}.
+     *
+     * @param descriptors the providers profiles may name, by id
+     * @throws PolicyException with every problem found, each with its position
+     */
+    public static Policy load(Path path, Map<String, ProviderDescriptor> descriptors) {
+        return read(path, Objects.requireNonNull(descriptors, "descriptors"));
+    }
+
+    /**
+     * Loads a policy file's structure only: profiles' providers, parameters and scope are not checked. For tools
+     * that read a file meant for another installation; a host that exchanges uses {@link #load(Path, Map)}.
      *
      * @throws PolicyException with every problem found, each with its position
      */
-    public static Policy load(Path path) {
+    public static Policy loadStructure(Path path) {
+        return read(path, null);
+    }
+
+    private static Policy read(Path path, Map<String, ProviderDescriptor> descriptors) {
         String name = path.toString();
         SourcePosition start = new SourcePosition(name, 1, 1);
         byte[] bytes;
@@ -67,15 +88,30 @@ public final class PolicyLoader {
             throw new PolicyException(new PolicyProblem(PolicyProblem.Code.SYNTAX, start,
                     "the policy file is not UTF-8 text; save it as UTF-8"));
         }
-        return parse(text, name);
+        return parseChecked(text, name, descriptors);
     }
 
     /**
-     * Parses policy text; {@code sourceName} is used in positions.
+     * Parses policy text and checks everything it says, each profile against its provider's descriptor included;
+     * {@code sourceName} is used in positions.
+     *
+     * @param descriptors the providers profiles may name, by id
+     * @throws PolicyException with every problem found
+     */
+    public static Policy parse(String text, String sourceName, Map<String, ProviderDescriptor> descriptors) {
+        return parseChecked(text, sourceName, Objects.requireNonNull(descriptors, "descriptors"));
+    }
+
+    /**
+     * Parses policy text's structure only, as {@link #loadStructure}.
      *
      * @throws PolicyException with every problem found
      */
-    public static Policy parse(String text, String sourceName) {
+    public static Policy parseStructure(String text, String sourceName) {
+        return parseChecked(text, sourceName, null);
+    }
+
+    private static Policy parseChecked(String text, String sourceName, Map<String, ProviderDescriptor> descriptors) {
         SourcePosition start = new SourcePosition(sourceName, 1, 1);
         if (text.length() > MAX_BYTES) {
             throw tooLarge(start, text.length());
@@ -119,7 +155,7 @@ public final class PolicyLoader {
             throw new PolicyException(new PolicyProblem(PolicyProblem.Code.EMPTY, start,
                     "the policy file is empty; start with 'version: 1', then 'profiles:' and 'rules:'"));
         }
-        return new PolicyReader(sourceName).read(root.get());
+        return new PolicyReader(sourceName, descriptors).read(root.get());
     }
 
     private static PolicyException tooLarge(SourcePosition start, long size) {

@@ -28,6 +28,10 @@ public record PolicyProblem(Code code, SourcePosition position, String message) 
         INVALID_REGEX,
         /** A rule or test names a profile the file does not define. */
         UNKNOWN_PROFILE,
+        /** A profile names a provider this installation does not have. */
+        UNKNOWN_PROVIDER,
+        /** A profile's parameter or scope entry its provider does not read. */
+        UNKNOWN_PARAMETER,
         /** A lint finding, reported as an error because {@code --strict} was asked for. */
         LINT
     }

@@ -2,6 +2,8 @@ package io.github.ephemeralcredentials.core.policy;
 
 import com.google.re2j.PatternSyntaxException;
 import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.Suggestions;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,11 +51,17 @@ final class PolicyReader {
     }
 
     private final String source;
+    private final ProfileCheck profileCheck;
     private final List<PolicyProblem> problems = new ArrayList<>();
     private int nodes;
 
-    PolicyReader(String source) {
+    /**
+     * @param descriptors the providers profiles may name, checked at load time; {@code null} to read the structure
+     *                    only (tools that inspect a file meant for another installation)
+     */
+    PolicyReader(String source, Map<String, ProviderDescriptor> descriptors) {
         this.source = source;
+        this.profileCheck = descriptors == null ? null : new ProfileCheck(descriptors, this::position);
     }
 
     Policy read(Node root) {
@@ -171,6 +179,9 @@ final class PolicyReader {
         boolean sensitive = e.containsKey("sensitive") && bool(e.get("sensitive").getValueNode(), what + " 'sensitive'");
         if (e.containsKey("description")) {
             scalarText(e.get("description").getValueNode(), what + " 'description'");
+        }
+        if (profileCheck != null) {
+            problems.addAll(profileCheck.check(name, e, node, provider, parameters, scope, maxLifetime));
         }
         if (provider == null || maxLifetime == null || parameters == null || scope == null) {
             return null;

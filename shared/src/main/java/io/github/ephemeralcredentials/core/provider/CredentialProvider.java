@@ -13,6 +13,12 @@ public interface CredentialProvider {
     String id();
 
     /**
+     * What this provider reads and issues, as data; its {@link ProviderDescriptor#id()} is {@link #id()}. Each
+     * provider package also exposes it as a constant that loads none of the provider's code.
+     */
+    ProviderDescriptor descriptor();
+
+    /**
      * @throws ProviderException with a stable reason and an actionable message that contains no secret; never a
      *                           partial credential
      */

@@ -27,6 +27,8 @@ public record ParameterSpec(String name, Type type, boolean required, String def
         INTEGER,
         /** A list of strings, or one string of comma- or space-separated entries. */
         LIST,
+        /** A list of strings, or one string; entries may contain commas (policy ARNs), so an input gives one a line. */
+        LINES,
         /** Free text, or a list of lines. */
         TEXT,
         /** A map of names to single values. */
@@ -41,6 +43,9 @@ public record ParameterSpec(String name, Type type, boolean required, String def
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(description, "description");
+        if (required && defaultValue != null) {
+            throw new IllegalArgumentException("parameter '" + name + "' is required and has a default");
+        }
     }
 
     public static ParameterSpec required(String name, Type type, String description) {

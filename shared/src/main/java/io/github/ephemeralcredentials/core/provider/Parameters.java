@@ -37,8 +37,14 @@ public final class Parameters {
 
     /** Refuses names this provider does not know, so a typo is an error instead of a silent default. */
     public Parameters onlyKnown(Set<String> known) {
-        Set<String> unknown = new TreeSet<>(values.keySet());
+        TreeSet<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(known);
+        if (unknown.size() == 1) {
+            String name = unknown.first();
+            throw ProviderException.invalidParameter(provider, Reason.INVALID_PARAMETERS, name, provider + ": unknown "
+                    + what + "(s) " + unknown + Suggestions.hint(name, known) + "; the " + provider + " provider accepts "
+                    + new TreeSet<>(known));
+        }
         if (!unknown.isEmpty()) {
             throw invalid("unknown " + what + "(s) " + unknown + "; the " + provider + " provider accepts "
                     + new TreeSet<>(known));
@@ -52,24 +58,24 @@ public final class Parameters {
             return Optional.empty();
         }
         if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
-            throw invalid(what + " '" + name + "' must be a single value, not " + describe(value));
+            throw invalid(name, "must be a single value, not " + describe(value));
         }
         String text = value.toString().trim();
         if (text.isEmpty()) {
-            throw invalid(what + " '" + name + "' is empty; remove it or give it a value");
+            throw invalid(name, "is empty; remove it or give it a value");
         }
         return Optional.of(text);
     }
 
     public String required(String name, String example) {
-        return optional(name).orElseThrow(() -> invalid(what + " '" + name + "' is required (e.g. " + example + ")"));
+        return optional(name).orElseThrow(() -> invalid(name, "is required (e.g. " + example + ")"));
     }
 
     public boolean flag(String name, boolean fallback) {
         return optional(name).map(v -> switch (v) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw invalid(what + " '" + name + "' must be true or false, not '" + v + "'");
+            default -> throw invalid(name, "must be true or false, not '" + v + "'");
         }).orElse(fallback);
     }
 
@@ -85,12 +91,12 @@ public final class Parameters {
         if (value instanceof List<?> l) {
             for (Object item : l) {
                 if (!(item instanceof String s) || s.isBlank()) {
-                    throw invalid("every entry of " + what + " '" + name + "' must be a non-empty string");
+                    throw invalidEntries(name, "every entry of " + what + " '" + name + "' must be a non-empty string");
                 }
             }
             return l.stream().map(o -> ((String) o).trim()).toList();
         }
-        throw invalid(what + " '" + name + "' must be a list of strings, not " + describe(value));
+        throw invalid(name, "must be a list of strings, not " + describe(value));
     }
 
     /**
@@ -108,12 +114,13 @@ public final class Parameters {
         if (value instanceof List<?> l) {
             for (Object item : l) {
                 if (!(item instanceof String s) || s.isBlank() || s.chars().anyMatch(Character::isWhitespace)) {
-                    throw invalid("every entry of '" + name + "' must be a non-empty string without spaces");
+                    throw invalidEntries(name, "every entry of '" + name + "' must be a non-empty string without spaces");
                 }
             }
             return l.stream().map(String.class::cast).toList();
         }
-        throw invalid("'" + name + "' must be a list of strings or one space-separated string, not " + describe(value));
+        throw invalidEntries(name, "'" + name + "' must be a list of strings or one space-separated string, not "
+                + describe(value));
     }
 
     /** Free text written as one (multi-line) string or as a list of strings, which are joined by new lines. */
@@ -125,7 +132,7 @@ public final class Parameters {
         if (value instanceof List<?> l) {
             for (Object item : l) {
                 if (!(item instanceof String)) {
-                    throw invalid("every entry of " + what + " '" + name + "' must be a string");
+                    throw invalidEntries(name, "every entry of " + what + " '" + name + "' must be a string");
                 }
             }
             return String.join("\n", l.stream().map(String.class::cast).toList());
@@ -133,7 +140,7 @@ public final class Parameters {
         if (value instanceof String s) {
             return s;
         }
-        throw invalid(what + " '" + name + "' must be a string or a list of strings, not " + describe(value));
+        throw invalid(name, "must be a string or a list of strings, not " + describe(value));
     }
 
     /** A map of strings to single values (e.g. GitHub permissions {@code {contents: read}}). */
@@ -143,13 +150,13 @@ public final class Parameters {
             return Map.of();
         }
         if (!(value instanceof Map<?, ?> m)) {
-            throw invalid(what + " '" + name + "' must be a map, not " + describe(value));
+            throw invalid(name, "must be a map, not " + describe(value));
         }
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof String || e.getValue() instanceof Number
                     || e.getValue() instanceof Boolean)) {
-                throw invalid("every entry of " + what + " '" + name + "' must map a name to a single value");
+                throw invalidEntries(name, "every entry of " + what + " '" + name + "' must map a name to a single value");
             }
             out.put(key, e.getValue().toString().trim());
         }
@@ -166,13 +173,13 @@ public final class Parameters {
         return optional(name).map(text -> {
             HttpUrl url = HttpUrl.parse(text);
             if (url == null) {
-                throw invalid("'" + name + "' '" + text + "' is not a URL; write it with its scheme, like " + example);
+                throw invalidEntries(name, "'" + name + "' '" + text + "' is not a URL; write it with its scheme, like " + example);
             }
             if (!url.username().isEmpty() || !url.password().isEmpty() || url.query() != null || url.fragment() != null) {
-                throw invalid("'" + name + "' must be a plain URL without user info, query or fragment, like " + example);
+                throw invalidEntries(name, "'" + name + "' must be a plain URL without user info, query or fragment, like " + example);
             }
             if (!url.isHttps() && !loopback(url.host())) {
-                throw invalid("'" + name + "' '" + text + "' uses http: tokens would cross the network in clear; use "
+                throw invalidEntries(name, "'" + name + "' '" + text + "' uses http: tokens would cross the network in clear; use "
                         + "https (plain http is accepted only for 127.0.0.1/localhost)");
             }
             return url;
@@ -193,6 +200,21 @@ public final class Parameters {
 
     public ProviderException invalid(String message) {
         return new ProviderException(provider, Reason.INVALID_PARAMETERS, null, provider + ": " + message);
+    }
+
+    /**
+     * {@code provider: parameter 'name' problem}, with the parameter as data so a host can name it its own way.
+     *
+     * @param problem the rest of the sentence after the parameter's name: {@code is required (e.g. ...)}
+     */
+    public ProviderException invalid(String name, String problem) {
+        return ProviderException.invalidParameter(provider, Reason.INVALID_PARAMETERS, name, what + " '" + name + "'",
+                problem);
+    }
+
+    /** A message that names {@code name} in its own words; the parameter is still data. */
+    public ProviderException invalidEntries(String name, String message) {
+        return ProviderException.invalidParameter(provider, Reason.INVALID_PARAMETERS, name, provider + ": " + message);
     }
 
     private static String describe(Object value) {

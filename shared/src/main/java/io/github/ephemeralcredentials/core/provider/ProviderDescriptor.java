@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  * @param markerInputs     action inputs whose presence names this provider when {@code provider:} is not given
  * @param tokenFileParameter the parameter that makes the provider hand over the CI token in a file for its SDKs to
  *                         exchange themselves ({@code web-identity-token-file}), or {@code null} when it has none
+ * <p>The lifetime bounds and the default audience are functions of the parameters, evaluated on whatever a profile
+ * holds: they read only what they need and treat a malformed value as absent (the provider reports it).
  */
 public record ProviderDescriptor(String id, String summary, List<ParameterSpec> parameters, List<ParameterSpec> scope,
                                  Duration minLifetime, Function<Map<String, Object>, Duration> maxLifetime,
@@ -49,6 +51,12 @@ public record ProviderDescriptor(String id, String summary, List<ParameterSpec> 
         Objects.requireNonNull(maxLifetime, "maxLifetime");
         Objects.requireNonNull(defaultAudience, "defaultAudience");
         markerInputs = Set.copyOf(markerInputs);
+        Set<String> names = new java.util.HashSet<>();
+        for (ParameterSpec p : parameters) {
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException(id + " declares parameter '" + p.name() + "' twice");
+            }
+        }
     }
 
     /** The names {@code parameters:} may hold. */
@@ -61,15 +69,41 @@ public record ProviderDescriptor(String id, String summary, List<ParameterSpec> 
         return scope.stream().map(ParameterSpec::name).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The parameter called {@code name}, if the provider reads one. */
     public Optional<ParameterSpec> parameter(String name) {
         return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** The scope entry called {@code name}, if the provider reads one. */
+    public Optional<ParameterSpec> scopeEntry(String name) {
+        return scope.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The longest lifetime the provider issues with these parameters. */
     public Duration maxLifetime(Map<String, Object> parameters) {
         return maxLifetime.apply(parameters);
     }
 
+    /** The {@code aud} to ask the CI system for when nobody names one; empty when the CI system's default is right. */
     public Optional<String> defaultAudience(Map<String, Object> parameters) {
         return defaultAudience.apply(parameters);
+    }
+
+    /**
+     * What is wrong with a profile's {@code parameters:} for this provider, every problem at once: unknown names
+     * (with the closest known one), missing required ones, values of the wrong shape. Empty when nothing is.
+     */
+    public List<ParameterProblem> checkParameters(Map<String, Object> values) {
+        return ParameterCheck.check(this, "parameter", parameters, values);
+    }
+
+    /** As {@link #checkParameters}, for a profile's {@code scope:}. */
+    public List<ParameterProblem> checkScope(Map<String, Object> values) {
+        return ParameterCheck.check(this, "scope entry", scope, values);
+    }
+
+    /** A lifetime outside {@link #minLifetime()} and {@link #maxLifetime(Map)} for these parameters, else empty. */
+    public Optional<ParameterProblem> checkLifetime(Duration lifetime, Map<String, Object> parameters) {
+        return ParameterCheck.lifetime(this, lifetime, parameters);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.ephemeralcredentials.core.provider;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /** An exchange or revocation that failed, with a stable reason and a message that says what to do. */
 public final class ProviderException extends RuntimeException {
 
@@ -21,12 +24,11 @@ public final class ProviderException extends RuntimeException {
     private final Reason reason;
     private final String provider;
     private final String providerCode;
+    private final String parameter;
+    private final String problem;
 
     public ProviderException(String provider, Reason reason, String providerCode, String message) {
-        super(message);
-        this.provider = provider;
-        this.reason = reason;
-        this.providerCode = providerCode;
+        this(provider, reason, providerCode, message, (Throwable) null);
     }
 
     public ProviderException(String provider, Reason reason, String providerCode, String message, Throwable cause) {
@@ -34,6 +36,53 @@ public final class ProviderException extends RuntimeException {
         this.provider = provider;
         this.reason = reason;
         this.providerCode = providerCode;
+        this.parameter = null;
+        this.problem = null;
+    }
+
+    private ProviderException(Reason reason, String provider, String message, String parameter, String problem) {
+        super(message);
+        this.provider = provider;
+        this.reason = reason;
+        this.providerCode = null;
+        this.parameter = parameter;
+        this.problem = problem;
+    }
+
+    /**
+     * A profile parameter (or scope entry) at fault, as data: the message is {@code provider: <subject> <problem>},
+     * and {@link #messageNaming} lets a host put the parameter in its own terms (the GitHub Action's input name)
+     * without matching the text.
+     *
+     * @param subject how the message names the parameter, e.g. {@code parameter 'role-arn'}
+     * @param problem the rest of the sentence, e.g. {@code is required (e.g. arn:aws:iam::123456789012:role/x)}
+     */
+    public static ProviderException invalidParameter(String provider, Reason reason, String parameter, String subject,
+                                                     String problem) {
+        Objects.requireNonNull(parameter, "parameter");
+        return new ProviderException(reason, provider, provider + ": " + subject + " " + problem, parameter, problem);
+    }
+
+    /**
+     * A profile parameter at fault whose message does not read as {@code <subject> <problem>}: {@link #parameter()}
+     * names it, {@link #messageNaming} leaves the message as it is.
+     */
+    public static ProviderException invalidParameter(String provider, Reason reason, String parameter, String message) {
+        Objects.requireNonNull(parameter, "parameter");
+        return new ProviderException(reason, provider, message, parameter, null);
+    }
+
+    /** The profile parameter (or scope entry) at fault, when one is: what a host maps to its own input names. */
+    public Optional<String> parameter() {
+        return Optional.ofNullable(parameter);
+    }
+
+    /**
+     * The message with the parameter at fault called {@code subject} (e.g. {@code input `role-to-assume`}); the
+     * message unchanged when no single parameter is at fault.
+     */
+    public String messageNaming(String subject) {
+        return parameter == null || problem == null ? getMessage() : provider + ": " + subject + " " + problem;
     }
 
     public Reason reason() {

@@ -1,15 +1,15 @@
 package io.github.ephemeralcredentials.core.exchange;
 
-import io.github.ephemeralcredentials.core.provider.CredentialProvider;
-import io.github.ephemeralcredentials.core.provider.ProviderException;
-import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
-import io.github.ephemeralcredentials.core.credential.CredentialValue;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
-import io.github.ephemeralcredentials.core.credential.Revocation;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Revocation;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +19,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,12 @@ class CredentialLifecycleTest {
         @Override
         public String id() {
             return id;
+        }
+
+        @Override
+        public ProviderDescriptor descriptor() {
+            return new ProviderDescriptor(id, "records revocations", List.of(), List.of(), Duration.ofSeconds(1),
+                    p -> Duration.ofDays(1), p -> Optional.empty(), true, null, Set.of(), null);
         }
 
         @Override

@@ -13,6 +13,7 @@ import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
+import io.github.ephemeralcredentials.core.provider.ParameterSpec;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.time.Clock;
@@ -32,7 +33,8 @@ class ExchangeTest {
     private static final String ISSUER = "https://ci.example.com/ephemeral-credentials-oidc";
     private static final String CI_TOKEN = "eyJhbGciOiJSUzI1NiJ9.canary-ci-token-payload.canary-signature";
 
-    private static final Policy POLICY = PolicyLoader.parse("""
+    // Structure only: profile 'elsewhere' names a provider nobody has, on purpose.
+    private static final Policy POLICY = PolicyLoader.parseStructure("""
             version: 1
             profiles:
               deploy:
@@ -56,12 +58,21 @@ class ExchangeTest {
 
     /** Our own provider interface, recording what the exchange hands it; no service is imitated. */
     private static final class Recording implements CredentialProvider {
+        static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("recording", "records requests",
+                List.of(ParameterSpec.optional("target", ParameterSpec.Type.STRING, "where")),
+                List.of(ParameterSpec.optional("permissions", ParameterSpec.Type.MAP, "what")),
+                Duration.ofSeconds(1), p -> Duration.ofHours(1), p -> Optional.empty(), true, null, Set.of(), null);
         final List<ExchangeRequest> requests = new ArrayList<>();
         RuntimeException failure;
 
         @Override
         public String id() {
             return "recording";
+        }
+
+        @Override
+        public ProviderDescriptor descriptor() {
+            return DESCRIPTOR;
         }
 
         @Override

@@ -51,7 +51,7 @@ class PlanTest {
                 issuer: https://ci.example.com/ephemeral-credentials-oidc
                 profiles: [aws, gcp, azure, token-exchange, jwt-bearer, vault, github-app]
                 claims: {branch: main}
-            """, "plan test policy");
+            """, "plan test policy", Providers.descriptors());
 
     private static Plan plan(CredentialRequest request) {
         return Exchange.plan(request, POLICY);

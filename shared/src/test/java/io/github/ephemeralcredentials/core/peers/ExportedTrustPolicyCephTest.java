@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.oidc.Claims;
@@ -58,7 +59,7 @@ class ExportedTrustPolicyCephTest {
                       aud: %s
                       sub: %s
                 """.formatted(ceph.issuer().issuer(), CephRgwPeer.Node.AUDIENCE, MAIN));
-        Policy policy = PolicyLoader.load(file);
+        Policy policy = PolicyLoader.load(file, Providers.descriptors());
         ExportResult exported = policy.export("deploy", ExportFormat.AWS, false);
         assertThat(exported.warnings()).isEmpty();
         String trust = new ObjectMapper().readTree(exported.document().replace(

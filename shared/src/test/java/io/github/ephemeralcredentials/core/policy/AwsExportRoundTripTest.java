@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.oidc.Claims;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class AwsExportRoundTripTest {
 
     @Test
     void theExportedTrustPolicyAgreesWithTheEngineOnEveryClaimSet() throws Exception {
-        Policy policy = PolicyLoader.load(Fixtures.path("/policy/aws-roundtrip.yaml"));
+        Policy policy = PolicyLoader.load(Fixtures.path("/policy/aws-roundtrip.yaml"), Providers.descriptors());
         List<Claims> corpus = corpus();
         int allowed = 0;
         int denied = 0;
@@ -57,7 +58,7 @@ class AwsExportRoundTripTest {
 
     @Test
     void theExportHasTheDocumentedShape() throws Exception {
-        Policy policy = PolicyLoader.load(Fixtures.path("/policy/aws-roundtrip.yaml"));
+        Policy policy = PolicyLoader.load(Fixtures.path("/policy/aws-roundtrip.yaml"), Providers.descriptors());
         JsonNode trust = JSON.readTree(policy.export("app-main", ExportFormat.AWS, false).document());
         assertThat(trust.get("Version").asText()).isEqualTo("2012-10-17");
         JsonNode main = trust.get("Statement").get(0);
@@ -92,7 +93,7 @@ class AwsExportRoundTripTest {
                 .hasMessageContaining("IAM's * also matches '/' and ':'");
         assertThatThrownBy(() -> policy.export("ci-read", ExportFormat.AWS, false))
                 .hasMessageContaining("IAM does not evaluate the claim 'job_full_name'");
-        Policy regex = PolicyLoader.parse("""
+        Policy regex = PolicyLoader.parseStructure("""
                 version: 1
                 profiles: {p: {provider: aws, maxLifetime: 15m}}
                 rules:
@@ -129,7 +130,7 @@ class AwsExportRoundTripTest {
      */
     @Test
     void aClaimIamDoesNotEvaluateFailsTheExportAndIsDroppedWhenLossy() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: aws, maxLifetime: 15m, parameters: {role-arn: "arn:aws:iam::123456789012:role/p"}}
@@ -192,7 +193,8 @@ class AwsExportRoundTripTest {
                 corpus.add(Claims.of(upper));
             }
         }
-        Policy withTests = PolicyLoader.load(java.nio.file.Path.of("..", "examples", "policy.yaml"));
+        Policy withTests = PolicyLoader.load(java.nio.file.Path.of("..", "examples", "policy.yaml"),
+                Providers.descriptors());
         withTests.tests().forEach(t -> corpus.add(t.claims()));
         return corpus;
     }

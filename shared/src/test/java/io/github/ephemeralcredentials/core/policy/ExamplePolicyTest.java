@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class ExamplePolicyTest {
 
     @Test
     void theDocumentedExampleLoadsAndItsOwnTestsPass() {
-        Policy policy = PolicyLoader.load(EXAMPLE);
+        Policy policy = PolicyLoader.load(EXAMPLE, Providers.descriptors());
         PolicyTestReport report = policy.runTests();
         assertThat(report.results()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(report.results()).allSatisfy(r -> assertThat(r.failure()).as(r.decision().explain()).isEmpty());
@@ -21,7 +22,7 @@ class ExamplePolicyTest {
 
     @Test
     void theDocumentedExampleHasNoLintFindings() {
-        assertThat(PolicyLoader.load(EXAMPLE).lint()).isEmpty();
+        assertThat(PolicyLoader.load(EXAMPLE, Providers.descriptors()).lint()).isEmpty();
     }
 
     @Test

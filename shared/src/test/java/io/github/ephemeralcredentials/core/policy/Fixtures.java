@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.policy;
 
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import io.github.ephemeralcredentials.core.oidc.Claims;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,6 @@ final class Fixtures {
     }
 
     static Policy ciPolicy() {
-        return PolicyLoader.load(path("/policy/ci-policy.yaml"));
+        return PolicyLoader.load(path("/policy/ci-policy.yaml"), Providers.descriptors());
     }
 }

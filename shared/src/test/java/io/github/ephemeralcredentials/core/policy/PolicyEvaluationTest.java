@@ -121,7 +121,7 @@ class PolicyEvaluationTest {
 
     @Test
     void anExplicitDenyWinsOverAMatchingAllow() {
-        Policy p = PolicyLoader.parse("""
+        Policy p = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: aws, maxLifetime: 15m}

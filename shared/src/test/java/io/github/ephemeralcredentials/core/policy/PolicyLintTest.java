@@ -15,7 +15,7 @@ class PolicyLintTest {
     }
 
     private static List<LintFinding> lint(String claims, String issuer, String extraRules) {
-        return PolicyLoader.parse("""
+        return PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   prod: {provider: aws, maxLifetime: 15m, sensitive: true}
@@ -105,7 +105,7 @@ class PolicyLintTest {
 
     @Test
     void nonSensitiveProfilesAreNotHeldToTheSensitiveRules() {
-        List<LintFinding> f = PolicyLoader.parse("""
+        List<LintFinding> f = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   ci: {provider: aws, maxLifetime: 15m}

@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.core.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ephemeralcredentials.core.exchange.Providers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class PolicyLoaderTest {
 
     private static List<PolicyProblem> problems(String yaml) {
         try {
-            PolicyLoader.parse(yaml, "policy.yaml");
+            PolicyLoader.parseStructure(yaml, "policy.yaml");
         } catch (PolicyException e) {
             return e.problems();
         }
@@ -116,7 +117,7 @@ class PolicyLoaderTest {
 
     @Test
     void jsonPoliciesLoadLikeYaml() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parseStructure("""
                 {"version": 1,
                  "profiles": {"deploy": {"provider": "aws", "maxLifetime": "PT15M", "sensitive": true}},
                  "rules": [{"name": "r", "issuer": "https://token.actions.githubusercontent.com",
@@ -129,7 +130,7 @@ class PolicyLoaderTest {
     @Test
     void anEmptyFileIsRefusedWithAHint(@TempDir Path dir) throws IOException {
         Path empty = Files.writeString(dir.resolve("policy.yaml"), "  \n# nothing\n");
-        assertThatThrownBy(() -> PolicyLoader.load(empty)).isInstanceOfSatisfying(PolicyException.class, e -> {
+        assertThatThrownBy(() -> PolicyLoader.loadStructure(empty)).isInstanceOfSatisfying(PolicyException.class, e -> {
             assertThat(e.reason()).isEqualTo(PolicyProblem.Code.EMPTY);
             assertThat(e.getMessage()).endsWith("policy.yaml:1:1: the policy file is empty; start with 'version: 1', "
                     + "then 'profiles:' and 'rules:'");
@@ -138,7 +139,7 @@ class PolicyLoaderTest {
 
     @Test
     void aMissingFileIsUnreadable(@TempDir Path dir) {
-        assertThatThrownBy(() -> PolicyLoader.load(dir.resolve("nope.yaml")))
+        assertThatThrownBy(() -> PolicyLoader.loadStructure(dir.resolve("nope.yaml")))
                 .isInstanceOfSatisfying(PolicyException.class,
                         e -> assertThat(e.reason()).isEqualTo(PolicyProblem.Code.UNREADABLE));
     }
@@ -207,7 +208,7 @@ class PolicyLoaderTest {
                 out.write(line);
             }
         }
-        assertThatThrownBy(() -> PolicyLoader.load(big)).isInstanceOfSatisfying(PolicyException.class, e -> {
+        assertThatThrownBy(() -> PolicyLoader.loadStructure(big)).isInstanceOfSatisfying(PolicyException.class, e -> {
             assertThat(e.reason()).isEqualTo(PolicyProblem.Code.TOO_LARGE);
             assertThat(e.getMessage()).contains("over the 1,048,576-byte limit");
         });
@@ -226,7 +227,7 @@ class PolicyLoaderTest {
     @Test
     void nonUtf8IsRefused(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("p.yaml"), new byte[] {'v', ':', ' ', (byte) 0xC3, (byte) 0x28});
-        assertThatThrownBy(() -> PolicyLoader.load(file)).isInstanceOfSatisfying(PolicyException.class,
+        assertThatThrownBy(() -> PolicyLoader.loadStructure(file)).isInstanceOfSatisfying(PolicyException.class,
                 e -> assertThat(e.getMessage()).contains("not UTF-8"));
     }
 
@@ -294,7 +295,7 @@ class PolicyLoaderTest {
 
     @Test
     void plainParametersKeepTheirTypes() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   gh:

@@ -9,7 +9,7 @@ class PolicyTestsTest {
 
     @Test
     void failingTestsSayWhatDiffered() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: aws, maxLifetime: 15m}
@@ -45,7 +45,7 @@ class PolicyTestsTest {
 
     @Test
     void aTestCanPinTheDecidingRuleAndTheEvaluationInstant() {
-        Policy policy = PolicyLoader.parse("""
+        Policy policy = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: aws, maxLifetime: 15m}

@@ -13,7 +13,7 @@ class ProviderExportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Policy policy(String claims) {
-        return PolicyLoader.parse("""
+        return PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: x, maxLifetime: 10m, parameters: {policies: [ci-read]}}
@@ -52,7 +52,7 @@ class ProviderExportTest {
 
     @Test
     void gcpCombinesRulesWithOrAndDenyRulesWithAndNot() throws Exception {
-        Policy p = PolicyLoader.parse("""
+        Policy p = PolicyLoader.parseStructure("""
                 version: 1
                 profiles:
                   p: {provider: gcp, maxLifetime: 10m}
@@ -131,7 +131,7 @@ class ProviderExportTest {
 
     @Test
     void exportsRefuseProfilesNoRuleGrants() {
-        Policy p = PolicyLoader.parse("""
+        Policy p = PolicyLoader.parseStructure("""
                 version: 1
                 profiles: {p: {provider: x, maxLifetime: 10m}, q: {provider: x, maxLifetime: 10m}}
                 rules: [{name: r, issuer: "https://token.actions.githubusercontent.com", profiles: [q], claims: {aud: x}}]

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -53,10 +52,9 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
                      long durationSeconds, String sessionPolicy, List<String> policyArns,
                      FileRequest credentialsFile, String credentialsProfile, FileRequest webIdentityTokenFile) {
 
-    static final long MIN_DURATION = 900;
-    static final long MAX_DURATION = 43_200;
-    /** AWS caps a chained role session at one hour whatever the role's maximum. */
-    static final long MAX_CHAINED_DURATION = 3_600;
+    static final long MIN_DURATION = AwsDescriptor.MIN_DURATION;
+    static final long MAX_DURATION = AwsDescriptor.MAX_DURATION;
+    static final long MAX_CHAINED_DURATION = AwsDescriptor.MAX_CHAINED_DURATION;
     static final int MAX_POLICY_ARNS = 10;
     static final int MAX_WEB_IDENTITY_POLICY = 2048;
 
@@ -80,21 +78,17 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         }
     }
 
-    private static final Set<String> PARAMETERS = Set.of("role-arn", "region", "endpoint", "session-name-prefix",
-            "session-name",
-            "chain-role-arn", "credentials-file", "credentials-profile", "web-identity-token-file");
-    private static final Set<String> SCOPE = Set.of("session-policy", "policy-arns");
 
     static AwsParameters from(ExchangeRequest request) {
         // A misspelt name must be an error, not a silently missing restriction.
-        Parameters.of(AwsProvider.ID, request.parameters()).onlyKnown(PARAMETERS);
-        Parameters.scope(AwsProvider.ID, request.scope()).onlyKnown(SCOPE);
+        Parameters.of(AwsProvider.ID, request.parameters()).onlyKnown(AwsDescriptor.DESCRIPTOR.parameterNames());
+        Parameters.scope(AwsProvider.ID, request.scope()).onlyKnown(AwsDescriptor.DESCRIPTOR.scopeNames());
         Map<String, Object> p = request.parameters();
         String roleArn = requiredString(p, "role-arn");
         checkArn("role-arn", roleArn, ROLE_ARN, "arn:aws:iam::123456789012:role/deploy");
         String region = optionalString(p, "region").orElse(null);
         if (region != null && !REGION.matcher(region).matches()) {
-            throw invalid("parameter 'region' is '" + region + "'; expected an AWS region such as 'us-east-1' "
+            throw invalid("region", "is '" + region + "'; expected an AWS region such as 'us-east-1' "
                     + "or 'eu-central-1'");
         }
         URI endpoint = optionalString(p, "endpoint").map(AwsParameters::endpoint)
@@ -102,7 +96,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         String prefix = optionalString(p, "session-name-prefix").orElse(null);
         String sessionName = optionalString(p, "session-name").orElse(null);
         if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
-            throw invalid("parameter 'session-name' is '" + sessionName + "'; STS takes 2 to 64 of the characters "
+            throw invalid("session-name", "is '" + sessionName + "'; STS takes 2 to 64 of the characters "
                     + "A-Z a-z 0-9 _ + = , . @ -");
         }
         String chain = optionalString(p, "chain-role-arn").orElse(null);
@@ -118,7 +112,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         FileRequest credentialsFile = fileRequest(p, "credentials-file");
         String credentialsProfile = optionalString(p, "credentials-profile").orElse("default");
         if (!PROFILE_NAME.matcher(credentialsProfile).matches()) {
-            throw invalid("parameter 'credentials-profile' must be 1-64 of [A-Za-z0-9_.-]");
+            throw invalid("credentials-profile", "must be 1-64 of [A-Za-z0-9_.-]");
         }
         FileRequest tokenFile = fileRequest(p, "web-identity-token-file");
         if (tokenFile != null && (policy != null || !policyArns.isEmpty() || chain != null)) {
@@ -148,17 +142,17 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw invalid("parameter 'endpoint' is not a URL: " + e.getReason());
+            throw invalid("endpoint", "is not a URL: " + e.getReason());
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
-            throw invalid("parameter 'endpoint' must be a plain URL such as 'https://sts.eu-west-1.amazonaws.com/'"
+            throw invalid("endpoint", "must be a plain URL such as 'https://sts.eu-west-1.amazonaws.com/'"
                     + " (host required; no user info, query or fragment)");
         }
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && isLoopback(uri.getHost());
         if (!https && !loopbackHttp) {
-            throw invalid("parameter 'endpoint' must use https (plain http is allowed only on loopback): the "
+            throw invalid("endpoint", "must use https (plain http is allowed only on loopback): the "
                     + "request carries the CI token");
         }
         return uri.getRawPath() == null || uri.getRawPath().isEmpty() ? uri.resolve("/") : uri;
@@ -261,25 +255,25 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
             try {
                 Path path = Path.of(s);
                 if (!path.isAbsolute()) {
-                    throw invalid("parameter '" + name + "' must be 'true' or an absolute path, not '" + s + "'");
+                    throw invalid(name, "must be 'true' or an absolute path, not '" + s + "'");
                 }
                 return new FileRequest(path);
             } catch (InvalidPathException e) {
-                throw invalid("parameter '" + name + "' is not a valid path: " + e.getReason());
+                throw invalid(name, "is not a valid path: " + e.getReason());
             }
         }
-        throw invalid("parameter '" + name + "' must be 'true' or an absolute path");
+        throw invalid(name, "must be 'true' or an absolute path");
     }
 
     private static void checkArn(String name, String value, Pattern pattern, String example) {
         if (value.length() < 20 || value.length() > 2048 || !pattern.matcher(value).matches()) {
-            throw invalid("parameter '" + name + "' is '" + value + "'; expected an IAM role ARN such as '"
+            throw invalid(name, "is '" + value + "'; expected an IAM role ARN such as '"
                     + example + "'");
         }
     }
 
     private static String requiredString(Map<String, Object> p, String name) {
-        return optionalString(p, name).orElseThrow(() -> invalid("parameter '" + name + "' is required for the "
+        return optionalString(p, name).orElseThrow(() -> invalid(name, "is required for the "
                 + "aws provider (e.g. " + name + ": arn:aws:iam::123456789012:role/deploy)"));
     }
 
@@ -289,7 +283,7 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
             return Optional.empty();
         }
         if (!(v instanceof String || v instanceof Number)) {
-            throw invalid("parameter '" + name + "' must be text");
+            throw invalid(name, "must be text");
         }
         String s = String.valueOf(v).strip();
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
@@ -297,6 +291,12 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
 
     static ProviderException invalid(String message) {
         return new ProviderException(AwsProvider.ID, Reason.INVALID_PARAMETERS, null, message);
+    }
+
+    /** {@code aws: parameter 'name' problem}, with the parameter as data for hosts that name it their own way. */
+    static ProviderException invalid(String name, String problem) {
+        return ProviderException.invalidParameter(AwsProvider.ID, Reason.INVALID_PARAMETERS, name,
+                "parameter '" + name + "'", problem);
     }
 
     private static ProviderException invalidScope(String message) {

@@ -7,6 +7,7 @@ import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -38,6 +39,7 @@ import okhttp3.OkHttpClient;
 public final class AwsProvider implements CredentialProvider {
 
     public static final String ID = "aws";
+    public static final ProviderDescriptor DESCRIPTOR = AwsDescriptor.DESCRIPTOR;
 
     private final StsClient sts;
     private final Retries retries;
@@ -72,6 +74,11 @@ public final class AwsProvider implements CredentialProvider {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -46,11 +47,10 @@ import okhttp3.OkHttpClient;
 public final class AzureProvider implements CredentialProvider {
 
     public static final String ID = "azure";
+    public static final ProviderDescriptor DESCRIPTOR = AzureDescriptor.DESCRIPTOR;
     static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     static final String DEFAULT_RESOURCE = "https://management.azure.com";
 
-    private static final Set<String> PARAMETERS = Set.of("tenant-id", "client-id", "cloud", "authority-host",
-            "token-endpoint", "resource", "env-var", "federated-token-file", "federated-token-dir");
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
     private static final Pattern DOMAIN = Pattern.compile(
             "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}", Pattern.CASE_INSENSITIVE);
@@ -81,8 +81,13 @@ public final class AzureProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
         String tenant = tenant(parameters);
         String clientId = parameters.required("client-id", "00000000-0000-0000-0000-000000000000");
         if (!GUID.matcher(clientId).matches()) {
@@ -133,6 +138,7 @@ public final class AzureProvider implements CredentialProvider {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("tenant-id", tenant);
         facts.put("client-id", clientId);
+        facts.put("principal", clientId);
         facts.put("token-endpoint", tokenUrl.toString());
         facts.put("scope", scope);
         List<Path> written = List.of();
@@ -186,11 +192,7 @@ public final class AzureProvider implements CredentialProvider {
     }
 
     private static String scope(Parameters parameters, Map<String, Object> scopeMap) {
-        Set<String> unknown = new java.util.TreeSet<>(scopeMap.keySet());
-        unknown.remove("scopes");
-        if (!unknown.isEmpty()) {
-            throw parameters.invalid("unknown scope key(s) " + unknown + "; azure profiles take 'scopes'");
-        }
+        Parameters.scope(ID, scopeMap).onlyKnown(DESCRIPTOR.scopeNames());
         List<String> scopes = scopeMap.containsKey("scopes")
                 ? Parameters.scope(ID, scopeMap).spaceSeparated("scopes") : List.of();
         var resource = parameters.optional("resource");

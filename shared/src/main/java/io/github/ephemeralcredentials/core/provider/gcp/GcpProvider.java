@@ -9,6 +9,7 @@ import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Parameters;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import io.github.ephemeralcredentials.core.provider.Retries;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -47,13 +47,12 @@ import okhttp3.OkHttpClient;
 public final class GcpProvider implements CredentialProvider {
 
     public static final String ID = "gcp";
+    public static final ProviderDescriptor DESCRIPTOR = GcpDescriptor.DESCRIPTOR;
     static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
     static final String DEFAULT_STS = "https://sts.googleapis.com/v1/token";
     static final String DEFAULT_IAM_CREDENTIALS = "https://iamcredentials.googleapis.com";
-    static final Duration MAX_LIFETIME = Duration.ofHours(12);
+    static final Duration MAX_LIFETIME = GcpDescriptor.MAX_LIFETIME;
 
-    private static final Set<String> PARAMETERS = Set.of("workload-identity-provider", "service-account", "delegates",
-            "sts-endpoint", "iamcredentials-endpoint", "credentials-file", "credentials-dir", "export-access-token");
     /** Emails of user-managed and default service accounts, or a numeric unique ID. */
     private static final Pattern SERVICE_ACCOUNT = Pattern.compile(
             "[a-z0-9][a-z0-9._-]{0,62}@[a-z0-9][a-z0-9.:-]{0,126}\\.gserviceaccount\\.com|[0-9]{15,25}");
@@ -91,9 +90,14 @@ public final class GcpProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
-        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(Set.of("scopes"));
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
+        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(DESCRIPTOR.scopeNames());
         WorkloadIdentityProvider wip = WorkloadIdentityProvider.parse(
                 parameters.required("workload-identity-provider",
                         "projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/github"),
@@ -190,6 +194,7 @@ public final class GcpProvider implements CredentialProvider {
         facts.put("federated-principal", federatedPrincipal);
         facts.put("workload-identity-provider", wip.resourceName());
         facts.put("scopes", String.join(" ", scopes));
+        facts.put("scope", String.join(" ", scopes));
         facts.put("expiration", expiresAt.toString());
         List<Path> written = List.of();
         if (writeFile) {

@@ -11,6 +11,7 @@ import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -64,10 +65,10 @@ import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 public final class GitHubAppProvider implements CredentialProvider {
 
     public static final String ID = "github-app";
+    public static final ProviderDescriptor DESCRIPTOR = GitHubAppDescriptor.DESCRIPTOR;
     static final String REVOCATION_KIND = "github-installation-token";
     static final String API_VERSION = "2022-11-28";
 
-    private static final Set<String> PARAMETERS = Set.of("app-id", "private-key-env", "owner", "api-url");
     private static final Pattern APP_ID = Pattern.compile("[0-9]{1,12}|Iv[0-9A-Za-z.]{8,40}");
     /** GitHub logins: letters, digits, single hyphens, at most 39 characters. */
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
@@ -103,6 +104,11 @@ public final class GitHubAppProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
         if (request.parameters().containsKey("private-key")) {
             // Checked before anything else so the message never has to quote the parameter's value.
@@ -110,8 +116,8 @@ public final class GitHubAppProvider implements CredentialProvider {
                     + "put the App's private key into the policy file; store the key as a secret of the host (a Jenkins "
                     + "credential bound to this profile, say) and name it with 'private-key-env'");
         }
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
-        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(Set.of("repositories", "permissions"));
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
+        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(DESCRIPTOR.scopeNames());
         String appId = parameters.required("app-id", "123456");
         if (!APP_ID.matcher(appId).matches()) {
             throw parameters.invalid("'app-id' '" + appId + "' is neither an App ID (digits) nor a client ID (Iv...); "
@@ -184,6 +190,7 @@ public final class GitHubAppProvider implements CredentialProvider {
         facts.put("owner", owner);
         facts.put("permissions", new TreeMap<>(token.getPermissions() == null ? Map.of() : token.getPermissions())
                 .entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")));
+        facts.put("scope", facts.get("permissions"));
         facts.put("repository-selection", token.getRepositorySelection() == null ? "unknown"
                 : token.getRepositorySelection().name().toLowerCase(Locale.ROOT));
         if (token.getRepositories() != null && !token.getRepositories().isEmpty()) {

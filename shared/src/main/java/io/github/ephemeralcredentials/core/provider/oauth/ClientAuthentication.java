@@ -70,13 +70,21 @@ public record ClientAuthentication(Method method, String clientId, String secret
      * Reads {@code client-id}, {@code client-auth} and {@code client-secret-env}. With a secret variable and no
      * explicit method, HTTP Basic is used: RFC 6749 §2.3.1 requires servers to support it.
      */
+    /**
+     * Refuses a secret written into the profile with a message that says where it belongs; called before the
+     * unknown-name check, which would only suggest 'client-secret-env'. The value is never repeated.
+     */
+    static void refuseWrittenSecret(String provider, Map<String, Object> parameters) {
+        if (parameters.containsKey("client-secret")) {
+            throw ProviderException.invalidParameter(provider, Reason.INVALID_PARAMETERS, "client-secret", provider
+                    + ": a client secret must not be written in the policy file; put it in an environment variable "
+                    + "of the exchanging process and name that variable in 'client-secret-env'");
+        }
+    }
+
     static ClientAuthentication from(Parameters parameters) {
         String clientId = parameters.optional(CLIENT_ID).orElse(null);
         String secretEnv = parameters.optional(CLIENT_SECRET_ENV).orElse(null);
-        if (parameters.optional("client-secret").isPresent()) {
-            throw parameters.invalid("a client secret must not be written in the policy file; put it in an "
-                    + "environment variable of the exchanging process and name that variable in 'client-secret-env'");
-        }
         Method method = parameters.optional(CLIENT_AUTH).map(m -> Method.parse(m, parameters))
                 .orElse(secretEnv == null ? Method.NONE : Method.CLIENT_SECRET_BASIC);
         if (method != Method.NONE && clientId == null) {

@@ -4,6 +4,7 @@ import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import okhttp3.OkHttpClient;
 public final class JwtBearerProvider implements CredentialProvider {
 
     public static final String ID = "jwt-bearer";
+    public static final ProviderDescriptor DESCRIPTOR = JwtBearerDescriptor.DESCRIPTOR;
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final TokenEndpoint endpoint;
@@ -44,8 +46,14 @@ public final class JwtBearerProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(OAuthProfile.PARAMETERS);
+        ClientAuthentication.refuseWrittenSecret(ID, request.parameters());
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
         OAuthProfile profile = OAuthProfile.from(ID, parameters, request.scope());
         Form fields = new Form().add("grant_type", GRANT_TYPE);
         if (!profile.scopes().isEmpty()) {

@@ -28,6 +28,7 @@ final class OAuthCredentials {
         }
         if (profile.client().clientId() != null) {
             facts.put("client-id", profile.client().clientId());
+            facts.put("principal", profile.client().clientId());
         }
         String scope = token.scope() != null ? token.scope() : String.join(" ", profile.scopes());
         if (!scope.isBlank()) {

@@ -24,9 +24,6 @@ import okhttp3.HttpUrl;
 record OAuthProfile(String issuer, HttpUrl tokenEndpoint, HttpUrl revocationEndpoint, ClientAuthentication client,
                     List<String> scopes, String envVar, boolean revoke) {
 
-    static final Set<String> PARAMETERS = Set.of("issuer", "token-endpoint", "revocation-endpoint",
-            ClientAuthentication.CLIENT_ID, ClientAuthentication.CLIENT_AUTH, ClientAuthentication.CLIENT_SECRET_ENV,
-            "client-secret", "env-var", "revoke");
 
     private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -56,12 +53,7 @@ record OAuthProfile(String issuer, HttpUrl tokenEndpoint, HttpUrl revocationEndp
             throw parameters.invalid("'env-var' '" + envVar + "' is not a valid environment variable name "
                     + "(letters, digits, '_', not starting with a digit)");
         }
-        Set<String> unknownScope = new java.util.TreeSet<>(scope.keySet());
-        unknownScope.remove("scopes");
-        if (!unknownScope.isEmpty()) {
-            throw parameters.invalid("unknown scope key(s) " + unknownScope + "; OAuth profiles take 'scopes' "
-                    + "(a list, or one space-separated string)");
-        }
+        Parameters.scope(provider, scope).onlyKnown(Set.of("scopes"));
         return new OAuthProfile(issuer,
                 token == null ? null : EndpointUrl.parse(provider, "'token-endpoint'", token, Reason.INVALID_PARAMETERS),
                 revocation == null ? null : EndpointUrl.parse(provider, "'revocation-endpoint'", revocation, Reason.INVALID_PARAMETERS),

@@ -4,11 +4,11 @@ import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import java.net.URI;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -28,16 +28,10 @@ import okhttp3.OkHttpClient;
 public final class TokenExchangeProvider implements CredentialProvider {
 
     public static final String ID = "token-exchange";
+    public static final ProviderDescriptor DESCRIPTOR = TokenExchangeDescriptor.DESCRIPTOR;
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final String TOKEN_TYPE_PREFIX = "urn:ietf:params:oauth:token-type:";
 
-    private static final Set<String> PARAMETERS;
-
-    static {
-        Set<String> p = new HashSet<>(OAuthProfile.PARAMETERS);
-        p.addAll(List.of("audience", "resource", "requested-token-type", "subject-token-type", "subject-issuer"));
-        PARAMETERS = Set.copyOf(p);
-    }
 
     private final TokenEndpoint endpoint;
     private final MetadataDiscovery discovery;
@@ -60,8 +54,14 @@ public final class TokenExchangeProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
+        ClientAuthentication.refuseWrittenSecret(ID, request.parameters());
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
         OAuthProfile profile = OAuthProfile.from(ID, parameters, request.scope());
         Form fields = new Form()
                 .add("grant_type", GRANT_TYPE)

@@ -5,6 +5,7 @@ import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import io.github.ephemeralcredentials.core.provider.ExchangeRequest;
 import io.github.ephemeralcredentials.core.provider.Parameters;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
@@ -38,9 +39,9 @@ import okhttp3.OkHttpClient;
 public final class VaultProvider implements CredentialProvider {
 
     public static final String ID = "vault";
+    public static final ProviderDescriptor DESCRIPTOR = VaultDescriptor.DESCRIPTOR;
     static final String REVOCATION_KIND = "vault-token";
 
-    private static final Set<String> PARAMETERS = Set.of("address", "role", "mount", "namespace", "secrets", "export-token");
 
     private final OkHttpClient http;
     private final Retries retries;
@@ -58,8 +59,13 @@ public final class VaultProvider implements CredentialProvider {
     }
 
     @Override
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETERS);
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
         VaultTarget target = VaultTarget.from(parameters);
         List<SecretSpec> specs = SecretSpec.parse(parameters.text("secrets"), parameters);
         boolean exportToken = parameters.flag("export-token", true);
@@ -179,6 +185,7 @@ public final class VaultProvider implements CredentialProvider {
         }
         putIfPresent(facts, "accessor", text(auth, "accessor"));
         facts.put("policies", policies);
+        facts.put("scope", "policies " + policies);
         facts.put("token-policies", list(auth.path("token_policies")));
         facts.put("renewable", String.valueOf(auth.path("renewable").asBoolean(false)));
         for (Iterator<Map.Entry<String, JsonNode>> it = auth.path("metadata").fields(); it.hasNext(); ) {

@@ -1,0 +1,47 @@
+package io.github.ephemeralcredentials.core.provider.vault;
+
+import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.BOOLEAN;
+import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.STRING;
+import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.TEXT;
+
+import io.github.ephemeralcredentials.core.provider.ParameterSpec;
+import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Vault provider as data (see {@link VaultProvider}). A class of its own so that reading it loads none of the
+ * provider's code.
+ */
+public final class VaultDescriptor {
+
+    public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("vault",
+            "HashiCorp Vault or OpenBao JWT auth, optionally reading secrets",
+            List.of(
+                    ParameterSpec.required("address", STRING, "the Vault address (VAULT_ADDR), e.g. "
+                            + "https://vault.example.com:8200").withActionInput("vault-url"),
+                    ParameterSpec.required("role", STRING, "the JWT auth role to log in with")
+                            .withActionInput("vault-role"),
+                    ParameterSpec.optional("mount", STRING, "the path the JWT auth method is mounted at")
+                            .withDefault("jwt").withActionInput("vault-path"),
+                    ParameterSpec.optional("namespace", STRING, "the Vault Enterprise namespace")
+                            .withActionInput("vault-namespace"),
+                    ParameterSpec.optional("secrets", TEXT, "secrets to read, one 'PATH KEY | ENV_VAR' a line "
+                            + "(vault-action's syntax)").withActionInput("vault-secrets"),
+                    ParameterSpec.optional("export-token", BOOLEAN, "export VAULT_TOKEN for the job")
+                            .withDefault("true")),
+            List.of(),
+            // The role's token_ttl decides and the login API takes no lifetime; the bound is Vault's default
+            // max_lease_ttl (32 days), above which no Vault issues a token unless reconfigured.
+            Duration.ofSeconds(1),
+            parameters -> Duration.ofDays(32),
+            // None: the CI system's default (GitHub's https://github.com/OWNER) is what GitHub's Vault guide has
+            // roles bind in bound_audiences.
+            parameters -> Optional.empty(),
+            true, null, Set.of("vault-url"), null);
+
+    private VaultDescriptor() {
+    }
+}
