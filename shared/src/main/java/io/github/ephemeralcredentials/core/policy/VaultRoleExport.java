@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.policy;
 
+import io.github.ephemeralcredentials.core.provider.vault.VaultDescriptor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,10 +58,7 @@ final class VaultRoleExport {
         }
         role.put("token_ttl", ctx.profile.maxLifetime().getSeconds());
         role.put("token_max_ttl", ctx.profile.maxLifetime().getSeconds());
-        Object policies = ctx.profile.parameters().get("policies");
-        if (policies instanceof List<?> list) {
-            role.put("token_policies", list);
-        }
+        VaultDescriptor.policies(ctx.profile.parameters()).ifPresent(list -> role.put("token_policies", list));
         ctx.warnings.add("Vault checks the issuer in the auth method's config, not in the role: set bound_issuer "
                 + "(or oidc_discovery_url) of the JWT auth mount to " + rule.issuer());
         return ctx.result(role);

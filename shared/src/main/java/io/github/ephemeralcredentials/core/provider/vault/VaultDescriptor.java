@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.core.provider.vault;
 
 import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.BOOLEAN;
+import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.LIST;
 import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.STRING;
 import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.TEXT;
 
@@ -8,6 +9,7 @@ import io.github.ephemeralcredentials.core.provider.ParameterSpec;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +18,8 @@ import java.util.Set;
  * provider's code.
  */
 public final class VaultDescriptor {
+
+    static final String POLICIES = "policies";
 
     public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("vault",
             "HashiCorp Vault or OpenBao JWT auth, optionally reading secrets",
@@ -31,7 +35,10 @@ public final class VaultDescriptor {
                     ParameterSpec.optional("secrets", TEXT, "secrets to read, one 'PATH KEY | ENV_VAR' a line "
                             + "(vault-action's syntax)").withActionInput("vault-secrets"),
                     ParameterSpec.optional("export-token", BOOLEAN, "export VAULT_TOKEN for the job")
-                            .withDefault("true")),
+                            .withDefault("true"),
+                    // The login takes what the role grants; this says what the role should grant, for the export.
+                    ParameterSpec.optional(POLICIES, LIST, "the Vault policies `policy export --format vault` "
+                            + "writes into the role's token_policies")),
             List.of(),
             // The role's token_ttl decides and the login API takes no lifetime; the bound is Vault's default
             // max_lease_ttl (32 days), above which no Vault issues a token unless reconfigured.
@@ -43,5 +50,11 @@ public final class VaultDescriptor {
             true, null, Set.of("vault-url"), null);
 
     private VaultDescriptor() {
+    }
+
+    /** The policies a profile wants its exported Vault role to grant, if it names a list of them. */
+    public static Optional<List<String>> policies(Map<String, Object> parameters) {
+        return parameters.get(POLICIES) instanceof List<?> list && list.stream().allMatch(String.class::isInstance)
+                ? Optional.of(list.stream().map(String.class::cast).toList()) : Optional.empty();
     }
 }
