@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -48,11 +49,13 @@ final class RevocationState {
     static CleanupRecord read(Path file) {
         String json;
         try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw CommandFailure.badInput("the state file " + file + " is not a regular file (a link, a device "
-                        + "or missing); give the path `exchange --state-file` wrote");
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw CommandFailure.badInput("the state file " + file + " is not a regular file (a link or a "
+                        + "device); give the path `exchange --state-file` wrote");
             }
-            if (Files.size(file) > MAX_BYTES) {
+            if (attributes.size() > MAX_BYTES) {
                 throw CommandFailure.badInput("the state file " + file + " is larger than any `exchange "
                         + "--state-file` writes; give the path it wrote");
             }

@@ -152,6 +152,23 @@ class ExchangeCommandTest {
     }
 
     @Test
+    void aStateFileThatIsALinkOrADeviceIsRefusedUnread() throws IOException {
+        Path target = Files.writeString(dir.resolve("someone-elses.json"), "{}");
+        Path link = Files.createSymbolicLink(dir.resolve("state.json"), target);
+        assertThat(run("revoke", "--state", link.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("is not a regular file (a link or a device)");
+        assertThat(run("revoke", "--state", "/dev/zero")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(target).exists();
+    }
+
+    @Test
+    void aTokenFileOfEndlessBytesIsRefusedWithoutReadingItAll() {
+        assertThat(run("exchange", "--provider", "jwt-bearer", "--token-file", "/dev/zero",
+                "-p", "token-endpoint=http://127.0.0.1:1/token")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("holds more than").contains("bytes");
+    }
+
+    @Test
     void anExistingStateFileIsRefusedBeforeTheExchange() throws IOException {
         Path state = Files.writeString(dir.resolve("state.json"), "earlier");
         int code = run("exchange", "--provider", "jwt-bearer", "--token-file", tokenFile().toString(),

@@ -18,11 +18,8 @@ import io.github.ephemeralcredentials.core.provider.ProviderException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -38,14 +35,6 @@ public final class CoreExchange {
 
     private CoreExchange(Plan plan) {
         this.plan = plan;
-    }
-
-    /** The names of the inputs an exchange reads besides {@code policy} and {@code profile}. */
-    public static Set<String> inputNames() {
-        Set<String> names = new TreeSet<>(ProviderInputs.inputs());
-        names.add("provider");
-        names.add("audience");
-        return Collections.unmodifiableSet(names);
     }
 
     public static CoreExchange prepare(ActionInputs inputs, Path workspace) {
