@@ -10,6 +10,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY shared/pom.xml shared/
 COPY github-action/pom.xml github-action/
+COPY service/pom.xml service/
 COPY cli/pom.xml cli/
 # Maven reads every module the root pom lists before it selects -pl cli, so their poms must be here too.
 COPY jenkins-api-stubs/pom.xml jenkins-api-stubs/
@@ -18,6 +19,7 @@ COPY jenkins-plugin-typecheck/pom.xml jenkins-plugin-typecheck/
 RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeGroupIds=io.github.ephemeralcredentials || true
 COPY shared/src shared/src
 COPY github-action/src github-action/src
+COPY service/src service/src
 COPY cli/src cli/src
 RUN mvn -B -q -pl cli -am -DskipTests package \
  && cp cli/target/ephemeral-credentials.jar /ephemeral-credentials.jar

@@ -1,0 +1,36 @@
+package io.github.ephemeralcredentials.service.state;
+
+import java.time.Duration;
+
+/**
+ * What the service's replicas must agree on: which CI tokens were already exchanged, and how many requests a subject
+ * or a profile made lately. In memory for one replica; in Redis for several behind a load balancer.
+ *
+ * <p>Every method fails closed: when the store cannot answer it throws {@link StateUnavailableException} and the
+ * service refuses the request, because accepting a token it cannot prove unused would make replay possible.
+ */
+public interface SharedState extends AutoCloseable {
+
+    /**
+     * Records {@code key} (a token's {@code jti} or hash, with the audience it was presented for) for {@code ttl}.
+     *
+     * @return true the first time, false when the key was recorded and has not expired
+     * @throws StateUnavailableException when the store cannot answer
+     */
+    boolean firstUse(String key, Duration ttl);
+
+    /**
+     * Counts one request against {@code bucket} (e.g. {@code subject:repo:acme/app:ref:refs/heads/main}).
+     *
+     * @return true while at most {@code limit} requests fell in the current {@code window}
+     * @throws StateUnavailableException when the store cannot answer
+     */
+    boolean withinLimit(String bucket, int limit, Duration window);
+
+    /** Whether the store answers now, for {@code /readyz}; never throws. */
+    boolean healthy();
+
+    /** Releases connections; never throws. */
+    @Override
+    void close();
+}
