@@ -95,6 +95,12 @@ public final class JwksCache {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    /** When the keys of {@code issuer} were last fetched successfully, for health and metrics; empty before that. */
+    public java.util.Optional<Instant> fetchedAt(String issuer) {
+        Entry entry = entries.get(issuer);
+        return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.fetchedAt());
+    }
+
     /**
      * Keys of {@code issuer} that may have signed a token with this {@code kid} and {@code alg}: the key with that
      * kid, or, for a token without kid, every signing key of the algorithm's type. Empty when none, after at most

@@ -1,0 +1,135 @@
+package io.github.ephemeralcredentials.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
+import io.github.ephemeralcredentials.service.state.SharedState;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.server.FormFields;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The service's routes on Jetty's core handler API: Jetty parses HTTP, forms and limits; this class only picks the
+ * route, checks method and media type, and writes JSON. Token answers are never cached (RFC 6749 §5.1).
+ */
+final class HttpFront extends Handler.Abstract {
+
+    /** Form fields a token request has: grant_type, subject_token(_type), audience, resource, scope, and a few more. */
+    private static final int MAX_FIELDS = 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TokenEndpoint tokens;
+    private final TokenIssuer signer;
+    private final SharedState state;
+    private final ServiceMetrics metrics;
+    private final int maxBodyBytes;
+
+    HttpFront(TokenEndpoint tokens, TokenIssuer signer, SharedState state, ServiceMetrics metrics, int maxBodyBytes) {
+        this.tokens = tokens;
+        this.signer = signer;
+        this.state = state;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        switch (path) {
+            case "/token" -> form(request, response, callback, tokens::exchange);
+            case "/revoke" -> form(request, response, callback, tokens::revoke);
+            case "/healthz" -> get(method, response, callback, () -> json(response, callback, Answer.ok(Map.of("status", "ok"))));
+            case "/readyz" -> get(method, response, callback, () -> json(response, callback, state.healthy()
+                    ? Answer.ok(Map.of("status", "ready"))
+                    : Answer.error(503, "temporarily_unavailable", "the shared store does not answer")));
+            case "/metrics" -> get(method, response, callback,
+                    () -> text(response, callback, 200, ServiceMetrics.contentType(), metrics.scrape()));
+            case "/jwks" -> get(method, response, callback,
+                    () -> text(response, callback, 200, "application/jwk-set+json", signer.jwks()));
+            case "/.well-known/openid-configuration" -> get(method, response, callback,
+                    () -> text(response, callback, 200, "application/json", signer.discoveryDocument()));
+            default -> json(response, callback, Answer.error(404, "not_found", "no such endpoint; the service "
+                    + "answers POST /token, POST /revoke, GET /jwks, /.well-known/openid-configuration, /healthz, "
+                    + "/readyz and /metrics"));
+        }
+        return true;
+    }
+
+    private void get(String method, Response response, Callback callback, Runnable answer) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            json(response, callback, Answer.error(405, "invalid_request", "use GET"));
+            return;
+        }
+        answer.run();
+    }
+
+    private void form(Request request, Response response, Callback callback,
+                      Function<Map<String, List<String>>, Answer> endpoint) {
+        if (!request.getMethod().equals("POST")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            json(response, callback, Answer.error(405, "invalid_request", "use POST with an "
+                    + "application/x-www-form-urlencoded body"));
+            return;
+        }
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !MimeTypes.getBase(type).equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            json(response, callback, Answer.error(400, "invalid_request", "the body must be "
+                    + "application/x-www-form-urlencoded (RFC 6749 §3.2)"));
+            return;
+        }
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            json(response, callback, Answer.error(413, "invalid_request", "the body is larger than " + maxBodyBytes
+                    + " bytes; a token request is a few KiB"));
+            return;
+        }
+        Fields fields;
+        try {
+            fields = FormFields.getFields(request, MAX_FIELDS, maxBodyBytes);
+        } catch (BadMessageException | IllegalStateException | IllegalArgumentException e) {
+            json(response, callback, Answer.error(400, "invalid_request", "the form cannot be read: more than "
+                    + MAX_FIELDS + " fields, more than " + maxBodyBytes + " bytes, or not URL-encoded"));
+            return;
+        } catch (RuntimeException e) {
+            json(response, callback, Answer.error(400, "invalid_request", "the form cannot be read ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        fields.forEach(field -> form.put(field.getName(), field.getValues()));
+        json(response, callback, endpoint.apply(form));
+    }
+
+    private static void json(Response response, Callback callback, Answer answer) {
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        String body;
+        try {
+            body = JSON.writeValueAsString(answer.body());
+        } catch (JsonProcessingException e) {
+            body = "{\"error\":\"server_error\"}";
+        }
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.PRAGMA, "no-cache");
+        text(response, callback, answer.status(), "application/json", body);
+    }
+
+    private static void text(Response response, Callback callback, int status, String type, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type.contains("charset") ? type : type + ";charset=utf-8");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

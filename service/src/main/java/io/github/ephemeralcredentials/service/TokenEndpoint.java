@@ -1,0 +1,273 @@
+package io.github.ephemeralcredentials.service;
+
+import io.github.ephemeralcredentials.core.audit.AuditRecord;
+import io.github.ephemeralcredentials.core.audit.JsonLinesAuditWriter;
+import io.github.ephemeralcredentials.core.credential.CredentialValue;
+import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
+import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
+import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
+import io.github.ephemeralcredentials.core.exchange.Exchange;
+import io.github.ephemeralcredentials.core.exchange.ExchangeException;
+import io.github.ephemeralcredentials.core.exchange.ExchangeOutcome;
+import io.github.ephemeralcredentials.core.exchange.Plan;
+import io.github.ephemeralcredentials.core.oidc.OidcException;
+import io.github.ephemeralcredentials.core.oidc.TrustedIssuers;
+import io.github.ephemeralcredentials.core.oidc.VerifiedClaims;
+import io.github.ephemeralcredentials.core.policy.Policy;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.service.config.ServiceConfig.Limits;
+import io.github.ephemeralcredentials.service.state.SharedState;
+import io.github.ephemeralcredentials.service.state.StateUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /token} (RFC 8693) and {@code POST /revoke} (RFC 7009), without HTTP: form fields in, an {@link Answer}
+ * out. The order is the security argument: the request's shape, then the CI token's signature and claims, then the
+ * limits, then replay (only a verified token may use up its one exchange), then the policy, then the provider.
+ */
+final class TokenEndpoint {
+
+    static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final List<String> SUBJECT_TOKEN_TYPES = List.of("urn:ietf:params:oauth:token-type:jwt",
+            "urn:ietf:params:oauth:token-type:id_token");
+    static final String ISSUED_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    /** Replays are remembered this long past a token's {@code exp}: the verifier's clock skew. */
+    private static final Duration SKEW = Duration.ofSeconds(60);
+
+    private final Policy policy;
+    private final TrustedIssuers issuers;
+    private final String audience;
+    private final SharedState state;
+    private final Map<String, CredentialProvider> providers;
+    private final Limits limits;
+    private final JsonLinesAuditWriter audit;
+    private final ServiceMetrics metrics;
+    private final IssuedCredentials issued;
+    private final Clock clock;
+
+    TokenEndpoint(Policy policy, TrustedIssuers issuers, String audience, SharedState state,
+                  Map<String, CredentialProvider> providers, Limits limits, JsonLinesAuditWriter audit,
+                  ServiceMetrics metrics, Clock clock) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.issuers = Objects.requireNonNull(issuers, "issuers");
+        this.audience = Objects.requireNonNull(audience, "audience");
+        this.state = Objects.requireNonNull(state, "state");
+        this.providers = providers;
+        this.limits = limits;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.issued = new IssuedCredentials(clock);
+    }
+
+    Answer exchange(Map<String, List<String>> form) {
+        long started = System.nanoTime();
+        String[] profile = {null};
+        String[] outcome = {"invalid"};
+        try {
+            return exchange(form, profile, outcome);
+        } finally {
+            metrics.exchange(profile[0], policy.profiles().keySet(), outcome[0], System.nanoTime() - started);
+        }
+    }
+
+    private Answer exchange(Map<String, List<String>> form, String[] profileOut, String[] outcome) {
+        for (Map.Entry<String, List<String>> field : form.entrySet()) {
+            if (field.getValue().size() > 1) {
+                return Answer.error(400, "invalid_request", "parameter '" + printable(field.getKey())
+                        + "' is given more than once (RFC 6749 §3.2); give each parameter once");
+            }
+        }
+        String grantType = one(form, "grant_type");
+        if (grantType == null) {
+            return Answer.error(400, "invalid_request", "grant_type is missing; use " + GRANT_TYPE);
+        }
+        if (!grantType.equals(GRANT_TYPE)) {
+            return Answer.error(400, "unsupported_grant_type", "this service answers only grant_type " + GRANT_TYPE);
+        }
+        String token = one(form, "subject_token");
+        if (token == null || token.isBlank()) {
+            return Answer.error(400, "invalid_request", "subject_token is missing: send the CI job's OIDC token");
+        }
+        String tokenType = one(form, "subject_token_type");
+        if (tokenType == null || !SUBJECT_TOKEN_TYPES.contains(tokenType)) {
+            return Answer.error(400, "invalid_request", "subject_token_type must be one of "
+                    + String.join(", ", SUBJECT_TOKEN_TYPES));
+        }
+        String asked = one(form, "audience");
+        String resource = one(form, "resource");
+        if (asked != null && resource != null && !asked.equals(resource)) {
+            return Answer.error(400, "invalid_request", "audience and resource name different profiles; send one");
+        }
+        String profile = asked != null ? asked : resource;
+        if (profile == null || profile.isBlank()) {
+            return Answer.error(400, "invalid_target", "name the profile in audience (or resource); this service "
+                    + "has " + String.join(", ", new java.util.TreeSet<>(policy.profiles().keySet())));
+        }
+        profileOut[0] = profile;
+        Redactor redactor = Redactor.of(token);
+
+        VerifiedClaims claims;
+        try {
+            claims = issuers.verify(token, audience);
+        } catch (OidcException e) {
+            outcome[0] = "refused";
+            return Answer.error(e.reason() == OidcException.Reason.JWKS_UNAVAILABLE ? 503 : 400,
+                    e.reason() == OidcException.Reason.JWKS_UNAVAILABLE ? "temporarily_unavailable" : "invalid_grant",
+                    "the subject_token was refused (" + e.reason() + "): " + redactor.redact(e.getMessage()));
+        }
+        Plan plan;
+        try {
+            plan = Exchange.plan(CredentialRequest.forProfile(profile), policy);
+        } catch (ExchangeException e) {
+            outcome[0] = "invalid";
+            return Answer.error(400, "invalid_target", e.getMessage());
+        }
+        try {
+            if (!state.withinLimit("subject:" + claims.issuer() + "|" + claims.subject(), limits.perSubjectPerMinute(),
+                    Duration.ofMinutes(1))
+                    || !state.withinLimit("profile:" + profile, limits.perProfilePerMinute(), Duration.ofMinutes(1))) {
+                outcome[0] = "limited";
+                return Answer.error(429, "temporarily_unavailable", "too many exchanges for this subject or "
+                        + "profile; retry in a minute").withHeader("Retry-After", "60");
+            }
+            if (!state.firstUse(replayKey(claims, token, profile), untilExpiry(claims))) {
+                outcome[0] = "replayed";
+                metrics.replayRejected();
+                return Answer.error(400, "invalid_grant", "this CI token was already exchanged for profile '"
+                        + profile + "'; each token is accepted once per profile: request a fresh one");
+            }
+        } catch (StateUnavailableException e) {
+            outcome[0] = "unavailable";
+            // Fail closed: a replay that cannot be ruled out is refused.
+            return Answer.error(503, "temporarily_unavailable", "the service cannot check for replays now ("
+                    + e.getMessage() + "); nothing was issued — retry shortly");
+        }
+
+        ExchangeOutcome result;
+        try {
+            result = new Exchange(providers, AuditRecord.DEFAULT_CLAIMS, clock).run(plan, claims, () -> token);
+        } catch (ExchangeException e) {
+            outcome[0] = "invalid";
+            return Answer.error(400, "invalid_target", e.getMessage());
+        } catch (RuntimeException e) {
+            outcome[0] = "failed";
+            return Answer.error(500, "server_error", "the exchange failed inside the service ("
+                    + e.getClass().getSimpleName() + "); the service's operators can see the cause in its audit");
+        }
+        write(result.audit(), redactor);
+        if (result instanceof ExchangeOutcome.Denied denied) {
+            outcome[0] = "denied";
+            return Answer.error(400, "invalid_grant", redactor.redact("the trust policy denied profile '" + profile
+                    + "': " + denied.decision().summary() + "\n" + denied.decision().explain().stripTrailing()));
+        }
+        if (result instanceof ExchangeOutcome.Failed failed) {
+            outcome[0] = "failed";
+            return failure(failed.failure(), redactor);
+        }
+        outcome[0] = "issued";
+        ExchangeOutcome.Issued ok = (ExchangeOutcome.Issued) result;
+        return Answer.ok(response(ok.credential(), ok.cleanup()));
+    }
+
+    private Map<String, Object> response(EphemeralCredential credential, CleanupRecord cleanup) {
+        CredentialValue primary = credential.values().stream().filter(CredentialValue::secret).findFirst()
+                .or(() -> credential.values().stream().findFirst())
+                .orElseThrow(() -> new IllegalStateException("provider " + credential.provider() + " issued no value"));
+        issued.remember(primary.value(), cleanup);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", primary.value());
+        body.put("issued_token_type", ISSUED_TOKEN_TYPE);
+        // Not necessarily an OAuth access token (an AWS session, say): RFC 8693 §2.2.1 says N_A then.
+        body.put("token_type", "N_A");
+        body.put("expires_in", Math.max(0, Duration.between(clock.instant(), credential.expiresAt()).toSeconds()));
+        Map<String, Object> whole = new LinkedHashMap<>();
+        whole.put("provider", credential.provider());
+        whole.put("expires_at", credential.expiresAt().toString());
+        List<Map<String, Object>> values = new ArrayList<>();
+        for (CredentialValue v : credential.values()) {
+            Map<String, Object> value = new LinkedHashMap<>();
+            value.put("name", v.name());
+            value.put("value", v.value());
+            value.put("secret", v.secret());
+            value.put("env", v.envVar());
+            values.add(value);
+        }
+        whole.put("values", values);
+        whole.put("facts", credential.facts());
+        body.put("credential", whole);
+        return body;
+    }
+
+    private static Answer failure(ProviderException e, Redactor redactor) {
+        String message = redactor.redact(e.getMessage());
+        return switch (e.reason()) {
+            case ACCESS_DENIED, INVALID_TOKEN -> Answer.error(400, "invalid_grant", message);
+            case INVALID_PARAMETERS, INVALID_SCOPE -> Answer.error(500, "server_error", "the profile cannot be "
+                    + "issued as configured: " + message);
+            default -> Answer.error(502, "temporarily_unavailable", message);
+        };
+    }
+
+    /** RFC 7009: revokes what this replica issued; unknown or expired tokens are answered 200 as well. */
+    Answer revoke(Map<String, List<String>> form) {
+        String token = one(form, "token");
+        if (token == null || token.isBlank() || form.getOrDefault("token", List.of()).size() > 1) {
+            return Answer.error(400, "invalid_request", "token is missing (or given twice): send the access_token "
+                    + "to revoke");
+        }
+        issued.take(token).ifPresent(record -> {
+            CredentialLifecycle.CleanupReport report = new CredentialLifecycle(providers, clock).cleanup(record);
+            AuditRecord revoked = AuditRecord.builder().timestamp(clock.instant()).provider(record.provider())
+                    .expiresAt(record.expiresAt()).outcome(AuditRecord.Outcome.REVOKED)
+                    .reason(report.clean() ? null : "REVOCATION_FAILED", null).build();
+            write(revoked, Redactor.of(token).and(record.secrets()));
+        });
+        return Answer.ok(Map.of());
+    }
+
+    private void write(AuditRecord record, Redactor redactor) {
+        synchronized (audit) {
+            audit.write(record, redactor);
+        }
+    }
+
+    private static String replayKey(VerifiedClaims claims, String token, String profile) {
+        String id = claims.jwtId().map(jti -> "jti:" + jti).orElseGet(() -> "sha256:" + IssuedCredentials.hash(token));
+        return "replay:" + IssuedCredentials.hash(claims.issuer() + "\n" + id + "\n" + profile);
+    }
+
+    private Duration untilExpiry(VerifiedClaims claims) {
+        Instant exp = claims.expiresAt().orElse(clock.instant());
+        Duration left = Duration.between(clock.instant(), exp.plus(SKEW));
+        return left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
+    }
+
+    private static String one(Map<String, List<String>> form, String name) {
+        List<String> values = form.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** A parameter name a caller chose, shown without control or format characters. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(64).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                out.append('?');
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+}

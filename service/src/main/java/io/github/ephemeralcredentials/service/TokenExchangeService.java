@@ -1,0 +1,141 @@
+package io.github.ephemeralcredentials.service;
+
+import io.github.ephemeralcredentials.core.audit.JsonLinesAuditWriter;
+import io.github.ephemeralcredentials.core.exchange.Providers;
+import io.github.ephemeralcredentials.core.http.HttpClients;
+import io.github.ephemeralcredentials.core.http.HttpSettings;
+import io.github.ephemeralcredentials.core.oidc.JwksCache;
+import io.github.ephemeralcredentials.core.oidc.KeyRing;
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
+import io.github.ephemeralcredentials.core.oidc.TrustedIssuers;
+import io.github.ephemeralcredentials.core.policy.Policy;
+import io.github.ephemeralcredentials.core.policy.PolicyLoader;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
+import io.github.ephemeralcredentials.core.provider.Retries;
+import io.github.ephemeralcredentials.service.config.ServiceConfig;
+import io.github.ephemeralcredentials.service.state.SharedState;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The token-exchange service: the core's one exchange behind {@code POST /token}, on an embedded Jetty. It holds
+ * what no job may (the policy's enforcement, GitHub App keys, its own signing keys) and verifies every CI token
+ * before anything else is decided.
+ */
+public final class TokenExchangeService implements AutoCloseable {
+
+    /** How long a stop waits for the requests in flight to finish. */
+    static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final Server server;
+    private final SharedState state;
+    private final URI uri;
+
+    private TokenExchangeService(Server server, SharedState state, URI uri) {
+        this.server = server;
+        this.state = state;
+        this.uri = uri;
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @param state       the replay and rate-limit store the configuration names (the caller opens it)
+     * @param environment the service's own environment, for secrets configured as {@code env:}
+     * @param auditOut    where the audit trail goes, one JSON line per exchange (stdout in production)
+     * @throws io.github.ephemeralcredentials.core.policy.PolicyException when the trust policy is invalid
+     */
+    public static TokenExchangeService start(ServiceConfig config, SharedState state,
+                                             Function<String, String> environment, OutputStream auditOut, Clock clock)
+            throws Exception {
+        Objects.requireNonNull(state, "state");
+        Policy policy = PolicyLoader.load(config.policy(), Providers.descriptors());
+        OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
+        JwksCache jwks = new JwksCache(http, JwksCache.Settings.DEFAULT, clock);
+        TrustedIssuers issuers = new TrustedIssuers(config.trustedIssuers(), jwks, clock);
+        KeyRing keys = config.signingKeys() == null ? KeyRing.generate(SigningAlgorithm.ES256, clock.instant())
+                : KeyRing.fromSecretJson(Files.readString(config.signingKeys()));
+        TokenIssuer signer = new TokenIssuer(config.url(), () -> keys, clock);
+        Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT,
+                new ServiceSecrets(config.secrets(), environment),
+                CredentialsFileHost.privateIn(Files.createTempDirectory("ephemeral-credentials-service")), clock);
+        ServiceMetrics metrics = new ServiceMetrics(java.util.Set.copyOf(config.trustedIssuers()), issuer -> jwks
+                .fetchedAt(issuer).map(at -> (double) Duration.between(at, clock.instant()).toSeconds())
+                .orElse(Double.NaN));
+        TokenEndpoint tokens = new TokenEndpoint(policy, issuers, config.url(), state, providers, config.limits(),
+                new JsonLinesAuditWriter(auditOut), metrics, clock);
+
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("ec-service");
+        Server server = new Server(threads);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendDateHeader(true);
+        httpConfig.setRequestHeaderSize(8 * 1024);
+        ServerConnector connector;
+        if (config.tls() != null) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(PemKeyStore.load(config.tls().certificate(), config.tls().key()));
+            tls.setKeyStorePassword("");
+            tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            httpConfig.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                    new HttpConnectionFactory(httpConfig));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        // A slow client (or a held-open connection) cannot pin a thread longer than this.
+        connector.setIdleTimeout(10_000);
+        server.addConnector(connector);
+        int maxBody = config.limits().maxBodyBytes();
+        // Body limits are HttpFront's (declared length) and the form parser's (streamed bodies), so that an oversized
+        // request still gets an RFC 6749 JSON error rather than a server page.
+        server.setHandler(new GracefulHandler(new HttpFront(tokens, signer, state, metrics, maxBody)));
+        server.setStopTimeout(GRACE.toMillis());
+        server.start();
+        String scheme = config.tls() != null ? "https" : "http";
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return new TokenExchangeService(server, state, URI.create(scheme + "://" + host + ":" + connector.getLocalPort()));
+    }
+
+    /** Where the service listens (the actual port when the configuration asked for 0). */
+    public URI uri() {
+        return uri;
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops accepting, finishes the requests in flight (up to {@link #GRACE}), then closes the store. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the service did not stop cleanly: " + e.getClass().getSimpleName(), e);
+        } finally {
+            state.close();
+        }
+    }
+}

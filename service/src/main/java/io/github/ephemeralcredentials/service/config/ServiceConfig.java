@@ -1,0 +1,60 @@
+package io.github.ephemeralcredentials.service.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code serve --config FILE} says, checked: where to listen, who the service is, whose CI tokens it accepts,
+ * the trust policy, where secrets come from, the shared store and the limits.
+ *
+ * @param host            the address to listen on
+ * @param port            the port to listen on (0: any free one, for tests)
+ * @param url             the service's own URL: the {@code aud} CI tokens must carry, and the {@code iss} of the JWTs it
+ *                        signs (its discovery document and JWKS are served under it)
+ * @param tls             the certificate and key, or {@code null} for plain HTTP (allowed on loopback only)
+ * @param trustedIssuers  the CI issuers whose tokens are accepted, exactly as they write {@code iss}
+ * @param policy          the trust policy file
+ * @param signingKeys     a key ring file ({@code KeyRing} secret JSON) shared by the replicas, or {@code null} for
+ *                        keys generated at start (one replica)
+ * @param secrets         what a profile's {@code *-env} names resolve to: never the request, only these
+ * @param store           {@code memory} or a {@code redis://} URI
+ * @param limits          request limits
+ */
+public record ServiceConfig(String host, int port, String url, Tls tls, List<String> trustedIssuers, Path policy,
+                            Path signingKeys, Map<String, SecretSource> secrets, String store, Limits limits) {
+
+    public ServiceConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(url, "url");
+        trustedIssuers = List.copyOf(trustedIssuers);
+        Objects.requireNonNull(policy, "policy");
+        secrets = Map.copyOf(secrets);
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** PEM files of the server certificate (chain) and its private key. */
+    public record Tls(Path certificate, Path key) {
+    }
+
+    /** Where one secret comes from: a file the service reads, or one of its environment variables. */
+    public record SecretSource(Path file, String environmentVariable) {
+
+        @Override
+        public String toString() {
+            return file != null ? "file " + file : "environment variable " + environmentVariable;
+        }
+    }
+
+    /**
+     * @param perSubjectPerMinute exchanges one CI subject may make per minute
+     * @param perProfilePerMinute exchanges of one profile per minute, all subjects together
+     * @param maxBodyBytes        the largest request body read
+     */
+    public record Limits(int perSubjectPerMinute, int perProfilePerMinute, int maxBodyBytes) {
+
+        public static final Limits DEFAULT = new Limits(60, 600, 64 * 1024);
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.ephemeralcredentials.service;
+
+import io.github.ephemeralcredentials.service.state.SharedState;
+import io.github.ephemeralcredentials.service.state.StateUnavailableException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A test store that can be made to fail, to see the service fail closed; the real ones have their own tests. */
+final class CountingState implements SharedState {
+
+    final Set<String> used = ConcurrentHashMap.newKeySet();
+    final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    volatile boolean down;
+
+    @Override
+    public boolean firstUse(String key, Duration ttl) {
+        check();
+        return used.add(key);
+    }
+
+    @Override
+    public boolean withinLimit(String bucket, int limit, Duration window) {
+        check();
+        return counts.merge(bucket, 1, Integer::sum) <= limit;
+    }
+
+    private void check() {
+        if (down) {
+            throw new StateUnavailableException("the test store is down", null);
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        return !down;
+    }
+
+    @Override
+    public void close() {
+    }
+}
