@@ -1,0 +1,79 @@
+package io.github.ephemeralcredentials.service.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ephemeralcredentials.core.oidc.KnownIssuers;
+import io.github.ephemeralcredentials.core.policy.PolicyException;
+import io.github.ephemeralcredentials.core.policy.PolicyProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceConfigReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> problems(String yaml) throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), "version: 1\n");
+        Path file = Files.writeString(dir.resolve("service.yaml"), yaml);
+        try {
+            ServiceConfigReader.read(file);
+            return List.of();
+        } catch (PolicyException e) {
+            return e.problems().stream().map(PolicyProblem::toString).toList();
+        }
+    }
+
+    @Test
+    void theExampleConfigurationReads() {
+        ServiceConfig config = ServiceConfigReader.read(Path.of("..", "examples", "service", "service.yaml"));
+
+        assertThat(config.url()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(config.trustedIssuers()).containsExactly(KnownIssuers.GITHUB_ACTIONS);
+        assertThat(config.policy().getFileName().toString()).isEqualTo("policy.yaml");
+        assertThat(config.store()).isEqualTo("memory");
+        assertThat(config.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void everyProblemIsReportedAtItsPositionWithWhatToWrite() throws Exception {
+        String service = dir.resolve("service.yaml").toString();
+        assertThat(problems("""
+                listen: 0.0.0.0:8080
+                url: http://exchange.example.com
+                trust: [https://gitlab.com/]
+                policy: missing.yaml
+                stor: memory
+                secrets:
+                  KEY: {file: nowhere.pem, env: X}
+                limits: {per-subject-per-minute: -1}
+                """)).containsExactlyInAnyOrder(
+                service + ":5:1: unknown key 'stor' in the configuration (did you mean 'store'?); it takes limits, listen, policy, secrets, signing-keys, store, tls, trust, url",
+                service + ":2:6: 'url': issuer URL 'http://exchange.example.com' must use https: cloud providers fetch the discovery document and keys only over https",
+                service + ":3:9: 'trust': issuer URL 'https://gitlab.com/' ends with '/'; relying parties compare issuers exactly, so write it without the trailing slash",
+                service + ":4:9: 'policy' names " + dir.resolve("missing.yaml") + ", which is not a regular file (missing, a directory or a link); give the file itself",
+                service + ":7:8: secret 'KEY' takes exactly one of file or env",
+                service + ":8:34: 'per-subject-per-minute' must be a whole number from 1 to 1000000",
+                service + ":1:1: the service listens on 0.0.0.0 without 'tls': CI tokens and credentials would cross the network in clear; add tls: {certificate: FILE, key: FILE}, or listen on 127.0.0.1 behind a proxy that terminates TLS");
+    }
+
+    @Test
+    void hostileFilesAreRefusedWithAMessage() throws Exception {
+        Path aliases = Files.writeString(dir.resolve("bomb.yaml"), "a: &a [x, x, x, x, x, x, x, x]\n"
+                + "b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n"
+                + "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n");
+        assertThatThrownBy(() -> ServiceConfigReader.read(aliases)).isInstanceOf(PolicyException.class);
+        Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), aliases);
+        assertThatThrownBy(() -> ServiceConfigReader.read(Path.of("/dev/zero"))).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> ServiceConfigReader.read(dir.resolve("absent.yaml")))
+                .hasMessageContaining("no such file");
+        assertThat(link).exists();
+        Path huge = Files.writeString(dir.resolve("huge.yaml"), "url: " + "x".repeat(ServiceConfigReader.MAX_BYTES));
+        assertThatThrownBy(() -> ServiceConfigReader.read(huge)).hasMessageContaining("larger than");
+    }
+}
