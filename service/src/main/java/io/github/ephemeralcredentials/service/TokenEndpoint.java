@@ -44,7 +44,8 @@ final class TokenEndpoint {
     /** Replays are remembered this long past a token's {@code exp}: the verifier's clock skew. */
     private static final Duration SKEW = Duration.ofSeconds(60);
 
-    private final Policy policy;
+    /** Swapped whole by a reload; a request reads it once, so it is decided under one policy. */
+    private volatile Policy policy;
     private final TrustedIssuers issuers;
     private final String audience;
     private final SharedState state;
@@ -70,18 +71,24 @@ final class TokenEndpoint {
         this.issued = new IssuedCredentials(clock);
     }
 
+    /** The policy requests are decided under from now on; requests in flight finish under the one they read. */
+    void policy(Policy next) {
+        this.policy = Objects.requireNonNull(next, "policy");
+    }
+
     Answer exchange(Map<String, List<String>> form) {
         long started = System.nanoTime();
+        Policy policy = this.policy;
         String[] profile = {null};
         String[] outcome = {"invalid"};
         try {
-            return exchange(form, profile, outcome);
+            return exchange(policy, form, profile, outcome);
         } finally {
             metrics.exchange(profile[0], policy.profiles().keySet(), outcome[0], System.nanoTime() - started);
         }
     }
 
-    private Answer exchange(Map<String, List<String>> form, String[] profileOut, String[] outcome) {
+    private Answer exchange(Policy policy, Map<String, List<String>> form, String[] profileOut, String[] outcome) {
         for (Map.Entry<String, List<String>> field : form.entrySet()) {
             if (field.getValue().size() > 1) {
                 return Answer.error(400, "invalid_request", "parameter '" + printable(field.getKey())

@@ -47,12 +47,19 @@ public final class TokenExchangeService implements AutoCloseable {
 
     private final Server server;
     private final SharedState state;
+    private final PolicyReload reload;
     private final URI uri;
 
-    private TokenExchangeService(Server server, SharedState state, URI uri) {
+    private TokenExchangeService(Server server, SharedState state, PolicyReload reload, URI uri) {
         this.server = server;
         this.state = state;
+        this.reload = reload;
         this.uri = uri;
+    }
+
+    /** Checks the policy file now (SIGHUP), instead of at the next periodic check. */
+    public void reloadPolicy() {
+        reload.now();
     }
 
     /**
@@ -67,6 +74,7 @@ public final class TokenExchangeService implements AutoCloseable {
                                              Function<String, String> environment, OutputStream auditOut, Clock clock)
             throws Exception {
         Objects.requireNonNull(state, "state");
+        byte[] policyBytes = Files.readAllBytes(config.policy());
         Policy policy = PolicyLoader.load(config.policy(), Providers.descriptors());
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
         JwksCache jwks = new JwksCache(http, JwksCache.Settings.DEFAULT, clock);
@@ -113,9 +121,11 @@ public final class TokenExchangeService implements AutoCloseable {
         server.setHandler(new GracefulHandler(new HttpFront(tokens, signer, state, metrics, maxBody)));
         server.setStopTimeout(GRACE.toMillis());
         server.start();
+        PolicyReload reload = new PolicyReload(config.policy(), policyBytes, tokens::policy, System.err);
         String scheme = config.tls() != null ? "https" : "http";
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new TokenExchangeService(server, state, URI.create(scheme + "://" + host + ":" + connector.getLocalPort()));
+        return new TokenExchangeService(server, state, reload,
+                URI.create(scheme + "://" + host + ":" + connector.getLocalPort()));
     }
 
     /** Where the service listens (the actual port when the configuration asked for 0). */
@@ -130,6 +140,7 @@ public final class TokenExchangeService implements AutoCloseable {
     /** Stops accepting, finishes the requests in flight (up to {@link #GRACE}), then closes the store. */
     @Override
     public void close() {
+        reload.close();
         try {
             server.stop();
         } catch (Exception e) {

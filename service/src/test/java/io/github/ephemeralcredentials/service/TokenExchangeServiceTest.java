@@ -283,6 +283,21 @@ class TokenExchangeServiceTest {
         assertThat(post("/revoke", Map.of()).code()).isEqualTo(400);
     }
 
+    @Test
+    void aChangedPolicyIsReloadedAndABrokenOneRefusedWhileTheOldOneKeepsDeciding() throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        String original = Files.readString(policy);
+        Files.writeString(policy, original.replace("claims: {ref: refs/heads/main}", "claims: {ref: refs/heads/feature}"));
+        service.reloadPolicy();
+        assertThat(post("/token", exchange(ciToken("refs/heads/feature"))).code()).isEqualTo(200);
+
+        Files.writeString(policy, original.replace("provider: aws", "provider: asw"));
+        service.reloadPolicy();
+        assertThat(post("/token", exchange(ciToken("refs/heads/feature"))).code())
+                .as("the last good policy still decides").isEqualTo(200);
+        assertThat(post("/token", exchange(ciToken("refs/heads/main"))).code()).isEqualTo(400);
+    }
+
     private String scrape() throws Exception {
         try (Response metrics = http.newCall(new Request.Builder().url(url + "/metrics").build()).execute()) {
             return metrics.body().string();
