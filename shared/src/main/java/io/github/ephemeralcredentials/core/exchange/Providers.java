@@ -8,6 +8,8 @@ import io.github.ephemeralcredentials.core.provider.aws.AwsDescriptor;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureDescriptor;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
+import io.github.ephemeralcredentials.core.provider.broker.BrokerDescriptor;
+import io.github.ephemeralcredentials.core.provider.broker.BrokerProvider;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpDescriptor;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppDescriptor;
@@ -86,12 +88,13 @@ public final class Providers {
         factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, files));
         factories.put(VaultProvider.ID, () -> new VaultProvider(http, retries, clock));
         factories.put(GitHubAppProvider.ID, () -> new GitHubAppProvider(http, retries, environment, clock));
+        factories.put(BrokerProvider.ID, () -> new BrokerProvider(http, retries, clock));
         return onDemand(factories);
     }
 
     /**
      * Providers by id, each built the first time it is asked for: a one-shot host (the action's container) uses one of
-     * seven, and building the others (the AWS signer, hub4j, ...) would be most of its start-up. Iterating the
+     * eight, and building the others (the AWS signer, hub4j, ...) would be most of its start-up. Iterating the
      * entries builds them all; {@code get}, {@code containsKey} and {@code keySet} do not.
      */
     static Map<String, CredentialProvider> onDemand(Map<String, Supplier<CredentialProvider>> factories) {
@@ -155,8 +158,9 @@ public final class Providers {
     /** Its own holder, so that building providers never builds the descriptors' map and the reverse. */
     private static final class Descriptors {
         static final Map<String, ProviderDescriptor> ALL = byId(AwsDescriptor.DESCRIPTOR, AzureDescriptor.DESCRIPTOR,
-                GcpDescriptor.DESCRIPTOR, GitHubAppDescriptor.DESCRIPTOR, JwtBearerDescriptor.DESCRIPTOR,
-                TokenExchangeDescriptor.DESCRIPTOR, VaultDescriptor.DESCRIPTOR);
+                BrokerDescriptor.DESCRIPTOR, GcpDescriptor.DESCRIPTOR, GitHubAppDescriptor.DESCRIPTOR,
+                JwtBearerDescriptor.DESCRIPTOR, TokenExchangeDescriptor.DESCRIPTOR,
+                VaultDescriptor.DESCRIPTOR);
 
         private static Map<String, ProviderDescriptor> byId(ProviderDescriptor... descriptors) {
             Map<String, ProviderDescriptor> all = new TreeMap<>();

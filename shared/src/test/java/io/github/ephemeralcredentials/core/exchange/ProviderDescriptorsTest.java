@@ -100,5 +100,7 @@ class ProviderDescriptorsTest {
         assertThat(Providers.descriptor("jwt-bearer").orElseThrow().defaultAudience(Map.of("issuer", "https://i",
                 "token-endpoint", "https://t/token"))).contains("https://i");
         assertThat(Providers.descriptor("github-app").orElseThrow().defaultAudience(Map.of())).isEmpty();
+        assertThat(Providers.descriptor("broker").orElseThrow().defaultAudience(Map.of("url",
+                "https://credentials.example.com"))).contains("https://credentials.example.com");
     }
 }
