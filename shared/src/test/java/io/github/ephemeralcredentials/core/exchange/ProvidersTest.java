@@ -20,7 +20,7 @@ class ProvidersTest {
         Map<String, CredentialProvider> providers = Providers.standard(HttpClients.create(HttpSettings.DEFAULT),
                 Retries.DEFAULT, name -> null, Clock.systemUTC());
         assertThat(providers).containsKeys("aws", "azure", "token-exchange", "jwt-bearer", "gcp", "vault", "github-app",
-                "broker");
+                "broker", "jwt");
         providers.forEach((id, provider) -> assertThat(provider.id()).isEqualTo(id));
     }
 
