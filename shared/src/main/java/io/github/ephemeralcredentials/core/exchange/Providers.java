@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.exchange;
 
+import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
@@ -8,10 +9,14 @@ import io.github.ephemeralcredentials.core.provider.aws.AwsDescriptor;
 import io.github.ephemeralcredentials.core.provider.aws.AwsProvider;
 import io.github.ephemeralcredentials.core.provider.azure.AzureDescriptor;
 import io.github.ephemeralcredentials.core.provider.azure.AzureProvider;
+import io.github.ephemeralcredentials.core.provider.broker.BrokerDescriptor;
+import io.github.ephemeralcredentials.core.provider.broker.BrokerProvider;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpDescriptor;
 import io.github.ephemeralcredentials.core.provider.gcp.GcpProvider;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppDescriptor;
 import io.github.ephemeralcredentials.core.provider.github.GitHubAppProvider;
+import io.github.ephemeralcredentials.core.provider.jwt.JwtDescriptor;
+import io.github.ephemeralcredentials.core.provider.jwt.JwtProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerDescriptor;
 import io.github.ephemeralcredentials.core.provider.oauth.JwtBearerProvider;
 import io.github.ephemeralcredentials.core.provider.oauth.TokenExchangeDescriptor;
@@ -75,6 +80,18 @@ public final class Providers {
     public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
                                                            Function<String, String> environment,
                                                            CredentialsFileHost files, Clock clock) {
+        return standard(http, retries, environment, files, clock, null);
+    }
+
+    /**
+     * @param signer the token-exchange service's own issuer, which signs the {@code jwt} provider's tokens; {@code null}
+     *               in every other host, whose {@code jwt} provider then refuses (only the service publishes the keys
+     *               a relying party verifies such tokens with)
+     */
+    public static Map<String, CredentialProvider> standard(OkHttpClient http, Retries retries,
+                                                           Function<String, String> environment,
+                                                           CredentialsFileHost files, Clock clock,
+                                                           TokenIssuer signer) {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(environment, "environment");
@@ -86,12 +103,14 @@ public final class Providers {
         factories.put(GcpProvider.ID, () -> new GcpProvider(http, retries, clock, files));
         factories.put(VaultProvider.ID, () -> new VaultProvider(http, retries, clock));
         factories.put(GitHubAppProvider.ID, () -> new GitHubAppProvider(http, retries, environment, clock));
+        factories.put(BrokerProvider.ID, () -> new BrokerProvider(http, retries, clock));
+        factories.put(JwtProvider.ID, () -> new JwtProvider(signer));
         return onDemand(factories);
     }
 
     /**
      * Providers by id, each built the first time it is asked for: a one-shot host (the action's container) uses one of
-     * seven, and building the others (the AWS signer, hub4j, ...) would be most of its start-up. Iterating the
+     * nine, and building the others (the AWS signer, hub4j, ...) would be most of its start-up. Iterating the
      * entries builds them all; {@code get}, {@code containsKey} and {@code keySet} do not.
      */
     static Map<String, CredentialProvider> onDemand(Map<String, Supplier<CredentialProvider>> factories) {
@@ -155,8 +174,9 @@ public final class Providers {
     /** Its own holder, so that building providers never builds the descriptors' map and the reverse. */
     private static final class Descriptors {
         static final Map<String, ProviderDescriptor> ALL = byId(AwsDescriptor.DESCRIPTOR, AzureDescriptor.DESCRIPTOR,
-                GcpDescriptor.DESCRIPTOR, GitHubAppDescriptor.DESCRIPTOR, JwtBearerDescriptor.DESCRIPTOR,
-                TokenExchangeDescriptor.DESCRIPTOR, VaultDescriptor.DESCRIPTOR);
+                BrokerDescriptor.DESCRIPTOR, GcpDescriptor.DESCRIPTOR, GitHubAppDescriptor.DESCRIPTOR,
+                JwtDescriptor.DESCRIPTOR, JwtBearerDescriptor.DESCRIPTOR, TokenExchangeDescriptor.DESCRIPTOR,
+                VaultDescriptor.DESCRIPTOR);
 
         private static Map<String, ProviderDescriptor> byId(ProviderDescriptor... descriptors) {
             Map<String, ProviderDescriptor> all = new TreeMap<>();

@@ -107,8 +107,8 @@ class PlanTest {
     }
 
     @Test
-    void githubAppIsTheProviderThatNeverShowsTheTokenToAVerifier() {
+    void githubAppAndTheServicesOwnJwtAreTheProvidersThatNeverShowTheTokenToAVerifier() {
         assertThat(Providers.descriptors().values()).filteredOn(d -> !d.presentsCiToken())
-                .extracting(d -> d.id()).containsExactly("github-app");
+                .extracting(d -> d.id()).containsExactly("github-app", "jwt");
     }
 }

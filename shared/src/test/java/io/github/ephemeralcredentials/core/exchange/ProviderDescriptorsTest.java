@@ -70,8 +70,9 @@ class ProviderDescriptorsTest {
 
     @ParameterizedTest
     @MethodSource("ids")
-    void onlyTheGitHubAppProviderDoesNotPresentTheCiTokenToAVerifier(String id) {
-        assertThat(Providers.descriptor(id).orElseThrow().presentsCiToken()).isEqualTo(!id.equals("github-app"));
+    void onlyGitHubAppAndJwtDoNotPresentTheCiTokenToAVerifier(String id) {
+        assertThat(Providers.descriptor(id).orElseThrow().presentsCiToken())
+                .isEqualTo(!java.util.Set.of("github-app", "jwt").contains(id));
     }
 
     @org.junit.jupiter.api.Test
@@ -100,5 +101,8 @@ class ProviderDescriptorsTest {
         assertThat(Providers.descriptor("jwt-bearer").orElseThrow().defaultAudience(Map.of("issuer", "https://i",
                 "token-endpoint", "https://t/token"))).contains("https://i");
         assertThat(Providers.descriptor("github-app").orElseThrow().defaultAudience(Map.of())).isEmpty();
+        assertThat(Providers.descriptor("jwt").orElseThrow().defaultAudience(Map.of("audience", "https://rp"))).isEmpty();
+        assertThat(Providers.descriptor("broker").orElseThrow().defaultAudience(Map.of("url",
+                "https://credentials.example.com"))).contains("https://credentials.example.com");
     }
 }

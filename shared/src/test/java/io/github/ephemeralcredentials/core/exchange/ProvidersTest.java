@@ -19,7 +19,8 @@ class ProvidersTest {
     void everyShippedProviderIsThereUnderItsOwnId() {
         Map<String, CredentialProvider> providers = Providers.standard(HttpClients.create(HttpSettings.DEFAULT),
                 Retries.DEFAULT, name -> null, Clock.systemUTC());
-        assertThat(providers).containsKeys("aws", "azure", "token-exchange", "jwt-bearer", "gcp", "vault", "github-app");
+        assertThat(providers).containsKeys("aws", "azure", "token-exchange", "jwt-bearer", "gcp", "vault", "github-app",
+                "broker", "jwt");
         providers.forEach((id, provider) -> assertThat(provider.id()).isEqualTo(id));
     }
 

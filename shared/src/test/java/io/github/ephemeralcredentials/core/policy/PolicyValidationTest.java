@@ -32,7 +32,7 @@ class PolicyValidationTest {
                     provider: asw
                     maxLifetime: 15m
                 """)).containsExactly("p.yaml:4:15: profile 'p': unknown provider 'asw' (did you mean 'aws'?); use "
-                + "one of aws, azure, gcp, github-app, jwt-bearer, token-exchange, vault [UNKNOWN_PROVIDER]");
+                + "one of aws, azure, broker, gcp, github-app, jwt, jwt-bearer, token-exchange, vault [UNKNOWN_PROVIDER]");
     }
 
     @Test

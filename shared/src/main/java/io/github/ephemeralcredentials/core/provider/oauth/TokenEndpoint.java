@@ -45,21 +45,57 @@ public final class TokenEndpoint {
     private final OkHttpClient http;
     private final Function<String, String> environment;
     private final Clock clock;
+    private final int maxDescription;
 
     public TokenEndpoint(String provider, OkHttpClient http, Function<String, String> environment, Clock clock) {
+        this(provider, http, environment, clock, MAX_DESCRIPTION);
+    }
+
+    /**
+     * @param maxDescription how much of an {@code error_description} to repeat: a server whose descriptions are
+     *                       written for the job's log (the token-exchange service's claim-by-claim denial) gets more
+     *                       than the usual 400 characters
+     */
+    public TokenEndpoint(String provider, OkHttpClient http, Function<String, String> environment, Clock clock,
+                         int maxDescription) {
+        if (maxDescription < 1) {
+            throw new IllegalArgumentException("maxDescription must be positive");
+        }
         this.provider = provider;
         this.http = http;
         this.environment = environment;
         this.clock = clock;
+        this.maxDescription = maxDescription;
+    }
+
+    /**
+     * A token response and the whole JSON object it came in, for a server whose answer says more than RFC 6749
+     * §5.1 names (the token-exchange service's {@code credential}).
+     *
+     * @param token the standard members, read as {@link #requestToken} reads them
+     * @param body  the whole answer, at most 256 KiB
+     */
+    public record Answer(TokenResponse token, JsonNode body) {
+
+        @Override
+        public String toString() {
+            return "Answer[" + token + ", body=****]";
+        }
     }
 
     /** Posts a grant and returns the issued token, or throws what {@code errors} makes of a §5.2 error. */
     public TokenResponse requestToken(HttpUrl endpoint, Form fields, ClientAuthentication auth,
                                       ErrorTranslator errors) {
+        return requestAnswer(endpoint, fields, auth, errors).token();
+    }
+
+    /** As {@link #requestToken}, with the whole answer. */
+    public Answer requestAnswer(HttpUrl endpoint, Form fields, ClientAuthentication auth, ErrorTranslator errors) {
         Instant sent = clock.instant();
         try (Response response = post(endpoint, fields, auth)) {
             if (response.code() == 200) {
-                return success(endpoint, read(endpoint, response), sent);
+                JsonNode json = read(endpoint, response);
+                return new Answer(success(endpoint, json, sent), json);
             }
             throw failure(endpoint, response, fields, auth, errors);
         } catch (IOException e) {
@@ -172,8 +208,8 @@ public final class TokenEndpoint {
 
     private String cleanDescription(String description, Form fields, ClientAuthentication auth) {
         String text = clean(description, fields, auth);
-        if (text != null && text.length() > MAX_DESCRIPTION) {
-            text = text.substring(0, MAX_DESCRIPTION) + "…";
+        if (text != null && text.length() > maxDescription) {
+            text = text.substring(0, maxDescription) + "…";
         }
         return text;
     }
