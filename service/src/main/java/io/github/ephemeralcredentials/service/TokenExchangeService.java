@@ -84,7 +84,7 @@ public final class TokenExchangeService implements AutoCloseable {
         TokenIssuer signer = new TokenIssuer(config.url(), () -> keys, clock);
         Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT,
                 new ServiceSecrets(config.secrets(), environment),
-                CredentialsFileHost.privateIn(Files.createTempDirectory("ephemeral-credentials-service")), clock);
+                CredentialsFileHost.privateIn(Files.createTempDirectory("ephemeral-credentials-service")), clock, signer);
         ServiceMetrics metrics = new ServiceMetrics(java.util.Set.copyOf(config.trustedIssuers()), issuer -> jwks
                 .fetchedAt(issuer).map(at -> (double) Duration.between(at, clock.instant()).toSeconds())
                 .orElse(Double.NaN));

@@ -81,10 +81,15 @@ class TokenExchangeServiceTest {
                     provider: aws
                     maxLifetime: 15m
                     parameters: {role-arn: "arn:aws:iam::123456789012:role/deploy", endpoint: "%s"}
+                  internal-api:
+                    provider: jwt
+                    maxLifetime: 5m
+                    parameters: {audience: https://api.internal.example, claims: [repository, ref]}
+                    scope: {scopes: [deploy:read]}
                 rules:
                   - name: main-only
                     issuer: %s
-                    profiles: [deploy]
+                    profiles: [deploy, internal-api]
                     claims: {ref: refs/heads/main}
                 """.formatted(sts.url("/"), ci.url()));
         Path config = Files.writeString(dir.resolve("service.yaml"), """
@@ -142,6 +147,25 @@ class TokenExchangeServiceTest {
         String trail = audit.toString(StandardCharsets.UTF_8);
         assertThat(trail).contains("\"outcome\":\"ISSUED\"").contains("deploy")
                 .doesNotContain(SECRET).doesNotContain(SESSION).doesNotContain(token);
+    }
+
+    /** An internal service that trusts the token-exchange service verifies what it signed, from its JWKS alone. */
+    @Test
+    void aSelfSignedJwtVerifiesAgainstTheServicesOwnDiscoveryAndJwks() throws Exception {
+        Map<String, String> form = new java.util.HashMap<>(exchange(ciToken("refs/heads/main")));
+        form.put("audience", "internal-api");
+        JsonNode answer = body(post("/token", form));
+        String jwt = answer.path("access_token").asText();
+
+        io.github.ephemeralcredentials.core.oidc.JwksCache jwks = new io.github.ephemeralcredentials.core.oidc.JwksCache(
+                http, io.github.ephemeralcredentials.core.oidc.JwksCache.Settings.DEFAULT, Clock.systemUTC());
+        var claims = io.github.ephemeralcredentials.core.oidc.TokenVerifier
+                .builder(url, "https://api.internal.example", jwks).build().verify(jwt);
+        assertThat(claims.string("repository")).contains("acme/app");
+        assertThat(claims.string("ref")).contains("refs/heads/main");
+        assertThat(claims.string("scope")).contains("deploy:read");
+        assertThat(claims.subject()).isEqualTo("repo:acme/app:ref:refs/heads/main");
+        assertThat(sts.getRequestCount()).isZero();
     }
 
     @Test
