@@ -1,0 +1,172 @@
+package io.github.ephemeralcredentials.service.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * The state of a single replica, in its own memory: correct only while exactly one replica serves the issuer's tokens
+ * (two replicas with a {@code MemoryState} each would each accept the same token once).
+ *
+ * <p>Memory stays bounded two ways. Expired entries are purged lazily, on the calling thread, at the start of every
+ * call that touches their table: entries are also queued by expiry, so a purge removes exactly the expired ones in
+ * O(log n) each, and nothing grows between calls. That needs no background thread to start, stop or leak, and it is
+ * deterministic under a fake {@link Clock}. And each table has a hard cap on unexpired entries: when it is full, a
+ * new key is refused with {@link StateUnavailableException} — forgetting a live replay key to make room would let
+ * its token be exchanged twice.
+ *
+ * <p>Keys and buckets are kept as their SHA-256 (see {@link Keys#digest}), so an entry costs about 200 bytes
+ * whatever the caller passed: the default cap of {@value #DEFAULT_MAX_ENTRIES} per table is some 20 MB at most.
+ *
+ * <p>Thread-safe: each table is guarded by its own lock; calls are short and never block on I/O.
+ */
+public final class MemoryState implements SharedState {
+
+    /** Unexpired entries each table holds at most, unless the constructor says otherwise. */
+    public static final int DEFAULT_MAX_ENTRIES = 100_000;
+
+    private final Clock clock;
+    private final Table replay;
+    private final Table rates;
+
+    /** With {@link #DEFAULT_MAX_ENTRIES} replay keys and {@link #DEFAULT_MAX_ENTRIES} rate-limit buckets at most. */
+    public MemoryState(Clock clock) {
+        this(clock, DEFAULT_MAX_ENTRIES);
+    }
+
+    /**
+     * @param maxEntries unexpired replay keys, and separately rate-limit buckets, held at most; a new one beyond it is
+     *     refused with {@link StateUnavailableException}
+     */
+    public MemoryState(Clock clock, int maxEntries) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+        }
+        this.replay = new Table(maxEntries, "replay keys",
+                "lower the tokens' lifetime (keys live until the token's exp), raise the cap, "
+                        + "or run several replicas on a shared Redis (redis://host:port)");
+        this.rates = new Table(maxEntries, "rate-limit buckets",
+                "shorten the rate-limit window, raise the cap, "
+                        + "or run several replicas on a shared Redis (redis://host:port)");
+    }
+
+    @Override
+    public boolean firstUse(String key, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        long ttlMillis = Keys.ttlMillis(ttl);
+        String digest = Keys.digest(key);
+        synchronized (replay) {
+            long now = clock.millis();
+            replay.purge(now);
+            if (replay.get(digest) != null) {
+                return false;
+            }
+            replay.add(digest, expiry(now, ttlMillis));
+            return true;
+        }
+    }
+
+    /**
+     * A fixed window per bucket that opens with the bucket's first request (as {@link RedisState} does with the key's
+     * expiry), so both stores count alike.
+     */
+    @Override
+    public boolean withinLimit(String bucket, int limit, Duration window) {
+        Objects.requireNonNull(bucket, "bucket");
+        Keys.checkLimit(limit);
+        long windowMillis = Keys.windowMillis(window);
+        String digest = Keys.digest(bucket);
+        synchronized (rates) {
+            long now = clock.millis();
+            rates.purge(now);
+            Slot slot = rates.get(digest);
+            if (slot == null) {
+                slot = rates.add(digest, expiry(now, windowMillis));
+            }
+            // Saturates rather than wraps: a bucket hammered past Long.MAX_VALUE stays over its limit.
+            if (slot.count < Long.MAX_VALUE) {
+                slot.count++;
+            }
+            return slot.count <= limit;
+        }
+    }
+
+    /** Saturating, so that an absurd ttl means "never expires" rather than "already expired". */
+    private static long expiry(long now, long millis) {
+        return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
+    }
+
+    /** Memory always answers. */
+    @Override
+    public boolean healthy() {
+        return true;
+    }
+
+    /**
+     * Holds no connection. The entries stay: a caller that kept using a closed store must still see the keys it
+     * recorded, or a token could be replayed.
+     */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryState[one replica, at most " + replay.max + " replay keys and " + rates.max
+                + " rate-limit buckets]";
+    }
+
+    /** Entries by digest, also queued by expiry so that purging touches only expired ones. Guard with its lock. */
+    private static final class Table {
+        private final Map<String, Slot> slots = new HashMap<>();
+        private final PriorityQueue<Slot> byExpiry = new PriorityQueue<>(Comparator.comparingLong(s -> s.expiresAt));
+        private final int max;
+        private final String what;
+        private final String remedy;
+
+        Table(int max, String what, String remedy) {
+            this.max = max;
+            this.what = what;
+            this.remedy = remedy;
+        }
+
+        void purge(long now) {
+            while (!byExpiry.isEmpty() && byExpiry.peek().expiresAt <= now) {
+                Slot expired = byExpiry.poll();
+                slots.remove(expired.digest, expired);
+            }
+        }
+
+        Slot get(String digest) {
+            return slots.get(digest);
+        }
+
+        Slot add(String digest, long expiresAt) {
+            if (slots.size() >= max) {
+                throw new StateUnavailableException("the in-memory state holds its maximum of " + max + " unexpired "
+                        + what + ", so this replica refuses new ones until some expire: " + remedy, null);
+            }
+            Slot slot = new Slot(digest, expiresAt);
+            slots.put(digest, slot);
+            byExpiry.add(slot);
+            return slot;
+        }
+    }
+
+    /** One key or bucket; {@code count} is the bucket's requests in its window (unused for replay keys). */
+    private static final class Slot {
+        final String digest;
+        final long expiresAt;
+        long count;
+
+        Slot(String digest, long expiresAt) {
+            this.digest = digest;
+            this.expiresAt = expiresAt;
+        }
+    }
+}
