@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.action;
 
+import static io.github.ephemeralcredentials.core.provider.oauth.OAuthWire.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ephemeralcredentials.core.exchange.Providers;
@@ -16,13 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,13 +99,6 @@ class BrokerUrlTest {
         RecordedRequest request = service.takeRequest();
         received.add(request);
         return request;
-    }
-
-    private static Map<String, List<String>> form(RecordedRequest request) {
-        HttpUrl parsed = HttpUrl.get("http://x/?" + request.getBody().utf8());
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        parsed.queryParameterNames().forEach(name -> form.put(name, parsed.queryParameterValues(name)));
-        return form;
     }
 
     @Test

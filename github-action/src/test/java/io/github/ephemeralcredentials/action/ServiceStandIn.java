@@ -22,6 +22,7 @@ import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.CredentialsFileHost;
 import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.core.provider.github.FakeGitHub;
+import io.github.ephemeralcredentials.core.provider.oauth.OAuthWire;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
@@ -45,7 +46,6 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -142,7 +142,7 @@ final class ServiceStandIn extends Dispatcher implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        Map<String, List<String>> form = form(request);
+        Map<String, List<String>> form = request.getBody() == null ? Map.of() : OAuthWire.form(request);
         return switch (request.getMethod() + " " + request.getUrl().encodedPath()) {
             case "POST /token" -> token(form);
             case "POST /revoke" -> {
@@ -219,15 +219,6 @@ final class ServiceStandIn extends Dispatcher implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Map<String, List<String>> form(RecordedRequest request) {
-        HttpUrl parsed = HttpUrl.get("http://x/?" + (request.getBody() == null ? "" : request.getBody().utf8()));
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        for (String name : parsed.queryParameterNames()) {
-            form.put(name, parsed.queryParameterValues(name));
-        }
-        return form;
     }
 
     @Override
