@@ -79,8 +79,8 @@ class PolicyCommandTest {
             CliRun run = CliRun.of("policy", command, file.toString());
             assertThat(run.exitCode()).as(command).isEqualTo(3);
             assertThat(run.err()).as(command).contains(file + ":3:27: profile 'deploy-prod': unknown provider 'asw' "
-                    + "(did you mean 'aws'?); use one of aws, azure, gcp, github-app, jwt-bearer, token-exchange, "
-                    + "vault [UNKNOWN_PROVIDER]").contains(file + ": 1 error").doesNotContain("Exception");
+                    + "(did you mean 'aws'?); use one of aws, azure, broker, gcp, github-app, jwt, jwt-bearer, "
+                    + "token-exchange, vault [UNKNOWN_PROVIDER]").contains(file + ": 1 error").doesNotContain("Exception");
         }
     }
 

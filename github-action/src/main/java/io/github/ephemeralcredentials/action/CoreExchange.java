@@ -15,6 +15,7 @@ import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.provider.broker.BrokerDescriptor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * The step's inputs as one request to the core's {@link Exchange}, planned before the token is requested (so bad
  * inputs fail before anything is asked of the runner): with {@code policy} and {@code profile}, the policy's
- * profile; without, the provider the inputs name. A policy read from the job's own checkout is a pre-flight that
+ * profile; with {@code broker-url} and {@code profile}, the token-exchange service's profile, asked for through the
+ * service's client; otherwise the provider the inputs name. A policy read from the job's own checkout is a pre-flight that
  * explains a denial early — the cloud's trust configuration enforces; the core refuses providers that would issue
  * on these unverified claims alone.
  */
@@ -41,10 +43,16 @@ public final class CoreExchange {
         Optional<String> policyPath = inputs.get("policy");
         Optional<String> profileName = inputs.get("profile");
         String audience = inputs.get("audience").orElse(null);
+        Optional<String> service = serviceInput(inputs);
+        if (service.isPresent()) {
+            return brokered(inputs, service.get(), policyPath, profileName, audience);
+        }
         if (policyPath.isEmpty()) {
             if (profileName.isPresent()) {
                 throw new ActionException(Reason.INVALID_INPUT, "input `profile` needs `policy`: the path of the "
-                        + "trust policy file in the repository that defines profile '" + profileName.get() + "'");
+                        + "trust policy file in the repository that defines profile '" + profileName.get() + "' (or "
+                        + "`" + String.join("`, `", BrokerDescriptor.DESCRIPTOR.markerInputs()) + "`, when it is a "
+                        + "profile of the token-exchange service)");
             }
             ExchangePlan asked = ProviderInputs.plan(inputs);
             return plan(CredentialRequest.direct(asked.provider(), asked.parameters(), asked.scope())
@@ -68,6 +76,49 @@ public final class CoreExchange {
         CredentialRequest request = CredentialRequest.forProfile(name).withProvider(provider).withAudience(audience)
                 .withLifetime(lifetime);
         return plan(request, policy);
+    }
+
+    /** The token-exchange service's input ({@code broker-url}) when the step gives it. */
+    private static Optional<String> serviceInput(ActionInputs inputs) {
+        return BrokerDescriptor.DESCRIPTOR.markerInputs().stream().filter(input -> inputs.get(input).isPresent())
+                .sorted().findFirst();
+    }
+
+    /**
+     * The token-exchange service decides: it verifies the token and applies its own trust policy, out of the job's
+     * reach, and {@code profile} names one of its profiles. So a policy of the job's own is refused (it would look
+     * like it decides), and so is a provider other than the service's client: the service's profile fixes the
+     * provider behind it. The request is a direct one, for the service's client, with the parameters its descriptor
+     * derives from the inputs.
+     */
+    private static CoreExchange brokered(ActionInputs inputs, String service, Optional<String> policyPath,
+                                         Optional<String> profileName, String audience) {
+        if (policyPath.isPresent()) {
+            throw new ActionException(Reason.INVALID_INPUT, "inputs `" + service + "` and `policy` exclude each "
+                    + "other: with `" + service + "` the token-exchange service verifies the token and applies its own "
+                    + "trust policy, out of the job's reach, and `profile` names one of the service's profiles; "
+                    + "remove `policy`");
+        }
+        if (profileName.isEmpty()) {
+            throw new ActionException(Reason.INVALID_INPUT, "input `" + service + "` needs `profile`: the name of the "
+                    + "token-exchange service's profile this step asks for");
+        }
+        String named = inputs.get("provider").orElse(BrokerDescriptor.DESCRIPTOR.id());
+        if (!named.equals(BrokerDescriptor.DESCRIPTOR.id())) {
+            throw new ActionException(Reason.INVALID_INPUT, "input `provider` is '" + named + "', but with `"
+                    + service + "` the token-exchange service's profile '" + profileName.get() + "' fixes the "
+                    + "provider; remove `provider`");
+        }
+        List<String> others = ProviderInputs.marked(inputs).stream()
+                .filter(id -> !id.equals(BrokerDescriptor.DESCRIPTOR.id())).toList();
+        if (!others.isEmpty()) {
+            throw new ActionException(Reason.INVALID_INPUT, "with `" + service + "` the token-exchange service's "
+                    + "profile fixes the provider and its parameters; remove the inputs of " + String.join(", ", others)
+                    + " from the step (or set them in the service's profile)");
+        }
+        ExchangePlan asked = ProviderInputs.plan(inputs);
+        return plan(CredentialRequest.direct(asked.provider(), asked.parameters(), asked.scope())
+                .withLifetime(asked.lifetime()).withAudience(audience), null);
     }
 
     private static CoreExchange plan(CredentialRequest request, Policy policy) {

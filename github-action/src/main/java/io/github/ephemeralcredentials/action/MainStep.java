@@ -26,7 +26,7 @@ public final class MainStep {
 
     /** The inputs of every step, whatever the provider (action.yml documents each; ActionYmlTest checks). */
     static final java.util.Set<String> GENERAL_INPUTS = java.util.Set.of("provider", "audience", "policy", "profile",
-            "export-env", "output-credentials", "revoke", "broker-url", AuditLog.INPUT);
+            "export-env", "output-credentials", "revoke", AuditLog.INPUT);
 
     private final Map<String, String> env;
     private final WorkflowCommands commands;
@@ -58,10 +58,6 @@ public final class MainStep {
             boolean exportEnv = inputs.bool("export-env", true);
             boolean outputCredentials = inputs.bool("output-credentials", false);
             boolean revoke = inputs.bool("revoke", true);
-            if (inputs.get("broker-url").isPresent()) {
-                throw new ActionException(Reason.INVALID_INPUT, "input `broker-url` is reserved for the project's "
-                        + "token-exchange service, which is not released yet; remove it");
-            }
             RunnerFiles files = RunnerFiles.from(env);
             CoreExchange exchange = CoreExchange.prepare(inputs, workspace());
             AuditFile audit = AuditLog.from(inputs, env, workspace(), commands);

@@ -43,13 +43,17 @@ final class ProviderInputs {
         return ids;
     }
 
-    /** Every provider-specific input, for the "not with a policy profile" check. */
+    /**
+     * Every provider-specific input, for the "not with a policy profile" check: not the step's general inputs, which
+     * a provider may also read (the token-exchange service's client reads `profile` as the service's profile).
+     */
     static Set<String> providerSpecificInputs() {
         Set<String> inputs = new TreeSet<>();
         for (ProviderDescriptor d : descriptors()) {
             allMapped(d).stream()
                     .forEach(p -> inputs.add(p.actionInput()));
         }
+        inputs.removeAll(MainStep.GENERAL_INPUTS);
         return inputs;
     }
 
@@ -126,15 +130,20 @@ final class ProviderInputs {
             }
             return id;
         }
-        List<String> marked = descriptors().stream()
-                .filter(d -> d.markerInputs().stream().anyMatch(m -> inputs.get(m).isPresent()))
-                .map(ProviderDescriptor::id).toList();
+        List<String> marked = marked(inputs);
         if (marked.size() == 1) {
             return marked.get(0);
         }
         throw new ActionException(Reason.INVALID_INPUT, (marked.isEmpty() ? "no provider given" : "the inputs "
                 + "name several providers (" + String.join(", ", marked) + ")") + "; add `provider:` with one of "
                 + String.join(", ", providers()) + " (or `policy:` and `profile:`)");
+    }
+
+    /** The providers whose marker inputs are set ({@code role-to-assume} names aws, {@code broker-url} broker). */
+    static List<String> marked(ActionInputs inputs) {
+        return descriptors().stream()
+                .filter(d -> d.markerInputs().stream().anyMatch(m -> inputs.get(m).isPresent()))
+                .map(ProviderDescriptor::id).toList();
     }
 
     /** The {@code aud} a provider's documentation tells administrators to trust by default, or {@code null}. */

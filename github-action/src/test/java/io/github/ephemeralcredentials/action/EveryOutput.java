@@ -40,7 +40,9 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
  * The outputs the main step writes, found by running it: every provider of {@link Providers#standard} (the ones a
  * profile can name and the action may run: not github-app, which issues on verified claims only) in each of its modes the action allows that adds outputs (files,
  * optional answers), with {@code output-credentials: true}, against loopback stand-ins answering in each service's documented
- * shape. Each mode is a profile of one policy, so profile-only parameters (endpoints, file modes) are reachable.
+ * shape. Each mode is a profile of one policy, so profile-only parameters (endpoints, file modes) are reachable; and
+ * through {@code broker-url}, the credentials of the token-exchange service's providers (github-app, jwt), which it
+ * issues on the claims it verified, and a plain RFC 8693 answer.
  */
 final class EveryOutput implements AutoCloseable {
 
@@ -71,6 +73,9 @@ final class EveryOutput implements AutoCloseable {
     private final RunnerEmulation runner;
     private final List<MockWebServer> servers = new ArrayList<>();
     private final Map<String, Map<String, Object>> profiles = new LinkedHashMap<>();
+    /** Steps that ask the token-exchange service (broker-url), by name: their inputs. */
+    private final Map<String, Map<String, String>> brokered = new LinkedHashMap<>();
+    private ServiceStandIn service;
     private final Map<String, String> hostSecrets = new LinkedHashMap<>();
 
     EveryOutput(Path dir) throws IOException {
@@ -98,6 +103,18 @@ final class EveryOutput implements AutoCloseable {
             assertThat(exit).as("profile %s: %s", profile, stdout.toString(StandardCharsets.UTF_8)).isZero();
             outputs.put(profile, new TreeSet<>(RunnerFileCommands.read(runner.step().output()).keySet()));
         }
+        for (Map.Entry<String, Map<String, String>> step : brokered.entrySet()) {
+            runner.newStep();
+            Map<String, String> inputs = new LinkedHashMap<>(step.getValue());
+            inputs.put("output-credentials", "true");
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            int exit = new MainStep(runner.environment(inputs, true),
+                    new WorkflowCommands(new PrintStream(stdout, true, StandardCharsets.UTF_8)), runtime).run();
+            assertThat(exit).as("step %s: %s", step.getKey(), stdout.toString(StandardCharsets.UTF_8)).isZero();
+            outputs.put(step.getKey(), new TreeSet<>(RunnerFileCommands.read(runner.step().output()).keySet()));
+        }
+        assertThat(service.github.violations).as("the service's GitHub calls follow GitHub's OpenAPI description")
+                .isEmpty();
         return outputs;
     }
 
@@ -142,7 +159,16 @@ final class EveryOutput implements AutoCloseable {
         profiles.put("jwt-bearer", profile("jwt-bearer", Map.of("token-endpoint", bearer + "/token", "client-id", "ci"),
                 Map.of()));
 
-        // github-app is not here: the action decides on claims it cannot verify, so the core refuses it (MainStepTest).
+        // github-app is not a profile here: the action decides on claims it cannot verify, so the core refuses it
+        // (MainStepTest). Through the token-exchange service, which verifies the token, it is issued; so is the
+        // service's own JWT; and a plain RFC 8693 answer (no credential object) is one access token.
+        service = ServiceStandIn.standard(runner.issuerUrl());
+        brokered.put("broker-github-app", Map.of("broker-url", service.url(), "profile", "release"));
+        brokered.put("broker-jwt", Map.of("broker-url", service.url(), "profile", "internal-jwt"));
+        String plain = serve(request -> json("{\"access_token\":\"opaque-canary\",\"issued_token_type\":"
+                + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"N_A\",\"expires_in\":900,"
+                + "\"scope\":\"deploy\"}"));
+        brokered.put("broker-plain", Map.of("broker-url", plain, "profile", "deploy"));
     }
 
     private static Map<String, Object> profile(String provider, Map<String, Object> parameters, Map<String, Object> scope) {
@@ -197,6 +223,9 @@ final class EveryOutput implements AutoCloseable {
     @Override
     public void close() {
         servers.forEach(MockWebServer::close);
+        if (service != null) {
+            service.close();
+        }
         runner.close();
     }
 }

@@ -31,7 +31,9 @@ public final class BrokerDescriptor {
             List.of(
                     ParameterSpec.required("url", STRING, "the token-exchange service's base URL (https; plain http "
                             + "only on loopback); the CI token's aud by default").withActionInput(URL_INPUT),
-                    ParameterSpec.required("profile", STRING, "the profile of the service's trust policy to ask for")),
+                    // The action's general `profile` input: with broker-url it names the service's profile.
+                    ParameterSpec.required("profile", STRING, "the profile of the service's trust policy to ask for")
+                            .withActionInput("profile")),
             List.of(), Duration.ofSeconds(1), parameters -> MAX_LIFETIME, BrokerDescriptor::defaultAudience,
             // The service verifies the CI token before its policy decides.
             true, null, Set.of(URL_INPUT), null);

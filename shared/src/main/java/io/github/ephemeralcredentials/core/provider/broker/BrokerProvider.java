@@ -72,10 +72,9 @@ public final class BrokerProvider implements CredentialProvider {
         HttpUrl base = base(parameters);
         String profile = parameters.required("profile", "deploy-prod");
         HttpUrl tokenUrl = under(base, "token");
-        Form fields = new Form().add("grant_type", GRANT_TYPE);
         return retries.run(ID, request.ciToken(), ciToken -> {
-            Form form = fields.copy().add("subject_token", ciToken).add("subject_token_type", ID_TOKEN)
-                    .add("audience", profile);
+            Form form = new Form().add("grant_type", GRANT_TYPE).add("subject_token", ciToken)
+                    .add("subject_token_type", ID_TOKEN).add("audience", profile);
             TokenEndpoint.Answer answer = endpoint.requestAnswer(tokenUrl, form, ANONYMOUS,
                     new ServiceErrors(tokenUrl, profile));
             return new ServiceAnswer(tokenUrl).credential(answer, base.toString(), profile, clock.instant());

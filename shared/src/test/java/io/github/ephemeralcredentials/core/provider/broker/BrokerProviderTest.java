@@ -1,6 +1,9 @@
 package io.github.ephemeralcredentials.core.provider.broker;
 
 import static io.github.ephemeralcredentials.core.provider.CiTokens.map;
+import static io.github.ephemeralcredentials.core.provider.oauth.OAuthWire.error;
+import static io.github.ephemeralcredentials.core.provider.oauth.OAuthWire.form;
+import static io.github.ephemeralcredentials.core.provider.oauth.OAuthWire.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -25,13 +28,11 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,25 +74,6 @@ class BrokerProviderTest {
 
     private EphemeralCredential exchange(String profile) {
         return provider.exchange(CiTokens.request(ci, map("url", url, "profile", profile)));
-    }
-
-    private static MockResponse json(int code, String body) {
-        return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json")
-                .setHeader("Cache-Control", "no-store").body(body).build();
-    }
-
-    private static MockResponse error(int code, String error, String description) {
-        return json(code, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
-    }
-
-    /** The posted form, decoded, in order. */
-    private static Map<String, List<String>> form(RecordedRequest request) {
-        HttpUrl parsed = HttpUrl.get("http://x/?" + request.getBody().utf8());
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        for (String name : parsed.queryParameterNames()) {
-            form.put(name, parsed.queryParameterValues(name));
-        }
-        return form;
     }
 
     @Test
