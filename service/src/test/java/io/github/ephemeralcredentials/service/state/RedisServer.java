@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When {@code redis-server} is not on the PATH, {@link #start} skips the test, unless {@code EC_REQUIRE_PEERS=true}
  * (as {@code .ci/run} sets), which makes it fail — the same convention as the core's Ceph and Keycloak peers.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     static final String INSTALL = "apt-get install -y --no-install-recommends redis-server";
     private static final Duration READY_WITHIN = Duration.ofSeconds(10);
@@ -49,7 +49,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A server without a password. */
-    static RedisServer start() {
+    public static RedisServer start() {
         return start(null);
     }
 
@@ -77,7 +77,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** {@code redis://127.0.0.1:PORT}, without credentials. */
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -98,7 +98,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** SIGTERM and wait for the process to exit: connections to the port are then refused. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -119,7 +119,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A fresh server (empty: nothing was persisted) on the same port. */
-    void restart() {
+    public void restart() {
         stop();
         startProcess();
     }

@@ -1,0 +1,84 @@
+package io.github.ephemeralcredentials.cli;
+
+import io.github.ephemeralcredentials.service.TokenExchangeService;
+import io.github.ephemeralcredentials.service.config.ServiceConfig;
+import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
+import io.github.ephemeralcredentials.core.policy.PolicyException;
+import io.github.ephemeralcredentials.service.state.SharedState;
+import io.github.ephemeralcredentials.service.state.SharedStates;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: the token-exchange service, in the foreground, until the process is told to stop. */
+@Command(name = "serve",
+        description = {"Run the token-exchange service: verify CI tokens, enforce the trust policy, issue credentials "
+                + "(RFC 8693 at POST /token). The audit trail goes to stdout, one JSON line per exchange."},
+        footerHeading = ExitCodes.FOOTER_HEADING,
+        footer = {"  0  --check: the configuration and its policy are valid; otherwise stopped cleanly",
+                "  2  the command line is wrong", "  3  the configuration, its policy or a file it names cannot be used"},
+        mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the service's configuration (YAML)")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration and its trust policy, then exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ServiceConfig parsed;
+        try {
+            parsed = ServiceConfigReader.read(config);
+        } catch (PolicyException e) {
+            e.problems().forEach(p -> err.println(p + " [" + p.code() + "]"));
+            return ExitCodes.BAD_INPUT;
+        }
+        if (PolicyFiles.load(parsed.policy(), err).isEmpty()) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (check) {
+            err.println(config + ": valid (listens on " + parsed.host() + ":" + parsed.port() + ", policy "
+                    + parsed.policy() + ", store " + (parsed.store().equals("memory") ? "memory" : "redis") + ")");
+            return ExitCodes.OK;
+        }
+        SharedState state;
+        try {
+            state = SharedStates.open(parsed.store(), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        TokenExchangeService service;
+        try {
+            service = TokenExchangeService.start(parsed, state, System::getenv, System.out, Clock.systemUTC());
+        } catch (IllegalArgumentException | PolicyException e) {
+            state.close();
+            err.println("error: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        // SIGTERM and Ctrl-C: stop taking requests, finish those in flight, close the store.
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "ec-service-stop"));
+        try {
+            // SIGHUP: look at the policy file now rather than at the next periodic check.
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> service.reloadPolicy());
+        } catch (IllegalArgumentException e) {
+            err.println("ephemeral-credentials serve: no SIGHUP on this system; the policy file is still checked "
+                    + "every few seconds");
+        }
+        err.println("ephemeral-credentials serve: listening on " + service.uri() + " (policy " + parsed.policy() + ")");
+        err.flush();
+        service.join();
+        return ExitCodes.OK;
+    }
+}

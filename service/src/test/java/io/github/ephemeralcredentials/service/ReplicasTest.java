@@ -1,0 +1,121 @@
+package io.github.ephemeralcredentials.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.oidc.IssuerServer;
+import io.github.ephemeralcredentials.core.oidc.KeyRing;
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
+import io.github.ephemeralcredentials.service.state.RedisServer;
+import io.github.ephemeralcredentials.service.state.SharedStates;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two replicas behind one URL share a real redis-server: a token used at one is refused at the other. */
+class ReplicasTest {
+
+    @TempDir
+    Path dir;
+
+    private final OkHttpClient http = new OkHttpClient();
+
+    private static int freePort() throws Exception {
+        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Response exchange(int port, String token) throws Exception {
+        return http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/token").post(new FormBody.Builder()
+                .add("grant_type", TokenEndpoint.GRANT_TYPE).add("subject_token", token)
+                .add("subject_token_type", "urn:ietf:params:oauth:token-type:id_token").add("audience", "internal-api")
+                .build()).build()).execute();
+    }
+
+    @Test
+    void aTokenReplayedAtTheSecondReplicaIsRefusedAndAStoppedStoreFailsClosed() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            String url = "https://exchange.example.com";
+            Files.writeString(dir.resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      internal-api:
+                        provider: jwt
+                        maxLifetime: 5m
+                        parameters: {audience: https://api.internal.example}
+                    rules:
+                      - {name: any-acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
+                    """.formatted(ci.url()));
+            int a = freePort();
+            int b = freePort();
+            String config = """
+                    listen: 127.0.0.1:%d
+                    url: %s
+                    trust: [%s]
+                    policy: policy.yaml
+                    store: %s
+                    """;
+            Path configA = Files.writeString(dir.resolve("a.yaml"), config.formatted(a, url, ci.url(), redis.uri()));
+            Path configB = Files.writeString(dir.resolve("b.yaml"), config.formatted(b, url, ci.url(), redis.uri()));
+            try (TokenExchangeService first = TokenExchangeService.start(ServiceConfigReader.read(configA),
+                    SharedStates.open(redis.uri(), Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(),
+                    Clock.systemUTC());
+                 TokenExchangeService second = TokenExchangeService.start(ServiceConfigReader.read(configB),
+                         SharedStates.open(redis.uri(), Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(),
+                         Clock.systemUTC())) {
+                String token = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
+                        Map.of("repository", "acme/app"));
+                try (Response atA = exchange(a, token); Response atB = exchange(b, token)) {
+                    assertThat(atA.code()).isEqualTo(200);
+                    assertThat(atB.code()).isEqualTo(400);
+                    assertThat(new ObjectMapper().readTree(atB.body().string()).path("error_description").asText())
+                            .contains("already exchanged");
+                }
+
+                redis.stop();
+                String fresh = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url),
+                        Duration.ofMinutes(5), Map.of("repository", "acme/app"));
+                try (Response down = exchange(b, fresh);
+                     Response health = http.newCall(new Request.Builder().url("http://127.0.0.1:" + b + "/healthz")
+                             .build()).execute();
+                     Response ready = http.newCall(new Request.Builder().url("http://127.0.0.1:" + b + "/readyz")
+                             .build()).execute()) {
+                    assertThat(down.code()).isEqualTo(503);
+                    assertThat(down.body().string()).contains("temporarily_unavailable").contains("replays");
+                    assertThat(health.code()).as("the process still answers").isEqualTo(200);
+                    assertThat(ready.code()).isEqualTo(503);
+                }
+
+                redis.restart();
+                // A load balancer's readiness probe brings the replica back once the store answers again.
+                Instant deadline = Instant.now().plusSeconds(10);
+                int readiness = 0;
+                while (readiness != 200 && Instant.now().isBefore(deadline)) {
+                    try (Response ready = http.newCall(new Request.Builder().url("http://127.0.0.1:" + a + "/readyz")
+                            .build()).execute()) {
+                        readiness = ready.code();
+                    }
+                }
+                assertThat(readiness).isEqualTo(200);
+                try (Response back = exchange(a, fresh)) {
+                    assertThat(back.code()).as("the token was never used while the store was down").isEqualTo(200);
+                }
+            }
+        }
+    }
+}
