@@ -1,0 +1,151 @@
+package io.github.ephemeralcredentials.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.ephemeralcredentials.core.oidc.IssuerServer;
+import io.github.ephemeralcredentials.core.oidc.KeyRing;
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
+import io.github.ephemeralcredentials.service.state.SharedStates;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rate limits, TLS from PEM files, and the CI issuer's JWKS going away after the service has its keys. */
+class ServiceLimitsTest {
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private TokenExchangeService start(IssuerServer ci, String url, int port, String extra) throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), """
+                version: 1
+                profiles:
+                  internal-api:
+                    provider: jwt
+                    maxLifetime: 5m
+                    parameters: {audience: https://api.internal.example}
+                rules:
+                  - {name: acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
+                """.formatted(ci.url()));
+        Path config = Files.writeString(dir.resolve("service.yaml"), """
+                listen: 127.0.0.1:%d
+                url: %s
+                trust: [%s]
+                policy: policy.yaml
+                %s
+                """.formatted(port, url, ci.url(), extra));
+        return TokenExchangeService.start(ServiceConfigReader.read(config), SharedStates.open("memory",
+                Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(), Clock.systemUTC());
+    }
+
+    private static String token(IssuerServer ci, String url, String repository) {
+        return ci.issuer().mint("repo:" + repository + ":ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
+                Map.of("repository", repository));
+    }
+
+    private static Response exchange(OkHttpClient http, String base, String token) throws Exception {
+        return http.newCall(new Request.Builder().url(base + "/token").post(new FormBody.Builder()
+                .add("grant_type", TokenEndpoint.GRANT_TYPE).add("subject_token", token)
+                .add("subject_token_type", "urn:ietf:params:oauth:token-type:jwt").add("audience", "internal-api")
+                .build()).build()).execute();
+    }
+
+    @Test
+    void aSubjectOverItsLimitIsToldToWaitWhileOthersAreNot() throws Exception {
+        try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+            OkHttpClient http = new OkHttpClient();
+            try (TokenExchangeService service = start(ci, url, port, "limits: {per-subject-per-minute: 2}")) {
+                for (int i = 0; i < 2; i++) {
+                    try (Response ok = exchange(http, url, token(ci, url, "acme/app"))) {
+                        assertThat(ok.code()).isEqualTo(200);
+                    }
+                }
+                try (Response limited = exchange(http, url, token(ci, url, "acme/app"))) {
+                    assertThat(limited.code()).isEqualTo(429);
+                    assertThat(limited.header("Retry-After")).isEqualTo("60");
+                    assertThat(limited.body().string()).contains("temporarily_unavailable");
+                }
+                try (Response other = exchange(http, url, token(ci, url, "acme/other"))) {
+                    assertThat(other.code()).as("another subject: denied by the policy, not limited").isEqualTo(400);
+                }
+            }
+        }
+    }
+
+    @Test
+    void tlsFromPemFilesServesTheConfiguredCertificate() throws Exception {
+        HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Test CA").build();
+        HeldCertificate server = new HeldCertificate.Builder().signedBy(ca).addSubjectAlternativeName("127.0.0.1")
+                .build();
+        Files.writeString(dir.resolve("tls.crt"), server.certificatePem() + ca.certificatePem());
+        Files.writeString(dir.resolve("tls.key"), server.privateKeyPkcs8Pem());
+        try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            int port = freePort();
+            String url = "https://127.0.0.1:" + port;
+            HandshakeCertificates trust = new HandshakeCertificates.Builder().addTrustedCertificate(ca.certificate())
+                    .build();
+            OkHttpClient http = new OkHttpClient.Builder()
+                    .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager()).build();
+            try (TokenExchangeService service = start(ci, url, port, "tls: {certificate: tls.crt, key: tls.key}")) {
+                assertThat(service.uri().getScheme()).isEqualTo("https");
+                try (Response ok = exchange(http, url, token(ci, url, "acme/app"))) {
+                    assertThat(ok.code()).isEqualTo(200);
+                    assertThat(ok.handshake().tlsVersion().javaName()).isIn("TLSv1.3", "TLSv1.2");
+                }
+            }
+        }
+    }
+
+    @Test
+    void cachedKeysKeepVerifyingWhenTheIssuerIsDownAndUnknownKidsDoNotHammerIt() throws Exception {
+        try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+            OkHttpClient http = new OkHttpClient();
+            try (TokenExchangeService service = start(ci, url, port, "")) {
+                try (Response first = exchange(http, url, token(ci, url, "acme/app"))) {
+                    assertThat(first.code()).isEqualTo(200);
+                }
+                ci.jwksResponse(body -> new MockResponse.Builder().code(503).build());
+                try (Response cached = exchange(http, url, token(ci, url, "acme/app"))) {
+                    assertThat(cached.code()).as("verified with the cached keys").isEqualTo(200);
+                }
+                int fetches = ci.jwksFetches();
+                KeyRing stranger = KeyRing.generate(SigningAlgorithm.ES256, Instant.now());
+                var forger = new io.github.ephemeralcredentials.core.oidc.TokenIssuer(ci.url(), () -> stranger,
+                        Clock.systemUTC());
+                for (int i = 0; i < 20; i++) {
+                    try (Response refused = exchange(http, url, forger.mint("s", List.of(url), Duration.ofMinutes(5),
+                            Map.of("repository", "acme/app")))) {
+                        assertThat(refused.code()).isIn(400, 503);
+                    }
+                }
+                assertThat(ci.jwksFetches() - fetches).as("twenty unknown kids, at most one refetch").isLessThanOrEqualTo(1);
+            }
+        }
+    }
+}
