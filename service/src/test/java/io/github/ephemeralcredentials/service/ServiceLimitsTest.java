@@ -96,6 +96,54 @@ class ServiceLimitsTest {
         }
     }
 
+    /** A stop lets the exchange in flight finish (its provider answers slowly) before the server goes away. */
+    @Test
+    void stoppingFinishesTheRequestsInFlight() throws Exception {
+        try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC());
+             mockwebserver3.MockWebServer sts = new mockwebserver3.MockWebServer()) {
+            sts.start(InetAddress.getLoopbackAddress(), 0);
+            sts.enqueue(io.github.ephemeralcredentials.core.provider.aws.StsWire.xml(200,
+                    io.github.ephemeralcredentials.core.provider.aws.StsWire.webIdentitySuccess("ASIASLOW", "slow-secret",
+                            "slow-session", Instant.now().plusSeconds(900).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                    .newBuilder().headersDelay(1500, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+            Files.writeString(dir.resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      deploy:
+                        provider: aws
+                        maxLifetime: 15m
+                        parameters: {role-arn: "arn:aws:iam::123456789012:role/deploy", endpoint: "%s"}
+                    rules:
+                      - {name: acme, issuer: "%s", profiles: [deploy], claims: {repository: acme/app}}
+                    """.formatted(sts.url("/"), ci.url()));
+            Path config = Files.writeString(dir.resolve("service.yaml"), """
+                    listen: 127.0.0.1:%d
+                    url: %s
+                    trust: [%s]
+                    policy: policy.yaml
+                    """.formatted(port, url, ci.url()));
+            TokenExchangeService service = TokenExchangeService.start(ServiceConfigReader.read(config),
+                    SharedStates.open("memory", Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(),
+                    Clock.systemUTC());
+            OkHttpClient http = new OkHttpClient();
+            var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Response response = http.newCall(new Request.Builder().url(url + "/token").post(new FormBody.Builder()
+                        .add("grant_type", TokenEndpoint.GRANT_TYPE).add("subject_token", token(ci, url, "acme/app"))
+                        .add("subject_token_type", "urn:ietf:params:oauth:token-type:jwt").add("audience", "deploy")
+                        .build()).build()).execute()) {
+                    return response.code();
+                } catch (java.io.IOException e) {
+                    return -1;
+                }
+            });
+            assertThat(sts.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS)).as("the exchange reached STS").isNotNull();
+            service.close();
+            assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("answered before the stop").isEqualTo(200);
+        }
+    }
+
     @Test
     void tlsFromPemFilesServesTheConfiguredCertificate() throws Exception {
         HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Test CA").build();
