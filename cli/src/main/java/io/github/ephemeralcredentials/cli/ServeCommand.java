@@ -6,7 +6,15 @@ import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.service.state.SharedState;
 import io.github.ephemeralcredentials.service.state.SharedStates;
+import io.github.ephemeralcredentials.core.oidc.KeyRing;
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -28,15 +36,46 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the service's configuration (YAML)")
+    @Option(names = "--config", paramLabel = "FILE", description = "the service's configuration (YAML)")
     Path config;
+
+    @Option(names = "--new-signing-keys", paramLabel = "FILE",
+            description = "write a new ES256 key ring for the replicas to share (signing-keys: FILE), mode 0600, and exit")
+    Path newSigningKeys;
 
     @Option(names = "--check", description = "validate the configuration and its trust policy, then exit")
     boolean check;
 
+    /** The private keys are the service's dearest secret: created 0600 and new, never over an existing file. */
+    private int writeSigningKeys(PrintWriter err) {
+        String json = KeyRing.generate(SigningAlgorithm.ES256, Instant.now()).toSecretJson();
+        try {
+            Files.createFile(newSigningKeys, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(newSigningKeys, json + "\n", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (FileAlreadyExistsException e) {
+            err.println("error: " + newSigningKeys + " already exists; choose a new path (the replicas' keys are "
+                    + "never overwritten)");
+            return ExitCodes.BAD_INPUT;
+        } catch (IOException | UnsupportedOperationException e) {
+            err.println("error: cannot create " + newSigningKeys + " (" + e.getClass().getSimpleName() + ")");
+            return ExitCodes.BAD_INPUT;
+        }
+        err.println("wrote a new ES256 key ring to " + newSigningKeys + "; name it as signing-keys in every replica's "
+                + "configuration");
+        return ExitCodes.OK;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (newSigningKeys != null) {
+            return writeSigningKeys(err);
+        }
+        if (config == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --config FILE (or "
+                    + "--new-signing-keys FILE)");
+        }
         ServiceConfig parsed;
         try {
             parsed = ServiceConfigReader.read(config);

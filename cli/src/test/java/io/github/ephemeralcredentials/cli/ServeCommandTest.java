@@ -23,6 +23,21 @@ class ServeCommandTest {
     }
 
     @Test
+    void newSigningKeysArePrivateNeverOverwrittenAndLoadAsTheReplicasKeyRing() throws Exception {
+        Path keys = dir.resolve("keys.json");
+        assertThat(CliRun.of("serve", "--new-signing-keys", keys.toString()).exitCode()).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+                .isEqualTo("rw-------");
+        String first = Files.readString(keys);
+        assertThat(io.github.ephemeralcredentials.core.oidc.KeyRing.fromSecretJson(first).active().kid()).isNotBlank();
+        CliRun again = CliRun.of("serve", "--new-signing-keys", keys.toString());
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.err()).contains("already exists");
+        assertThat(Files.readString(keys)).isEqualTo(first);
+        assertThat(again.err() + again.out()).doesNotContain(first.strip());
+    }
+
+    @Test
     void aBrokenConfigurationOrPolicyIsRefusedWithPositions() throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), """
                 version: 1
