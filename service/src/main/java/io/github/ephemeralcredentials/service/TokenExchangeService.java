@@ -79,7 +79,7 @@ public final class TokenExchangeService implements AutoCloseable {
         OkHttpClient http = HttpClients.create(HttpSettings.DEFAULT);
         JwksCache jwks = new JwksCache(http, JwksCache.Settings.DEFAULT, clock);
         TrustedIssuers issuers = new TrustedIssuers(config.trustedIssuers(), jwks, clock);
-        KeyRing keys = config.signingKeys() == null ? KeyRing.generate(SigningAlgorithm.ES256, clock.instant())
+        KeyRing keys = config.signingKeys() == null ? KeyRing.generate(config.signingAlgorithm(), clock.instant())
                 : KeyRing.fromSecretJson(Files.readString(config.signingKeys()));
         TokenIssuer signer = new TokenIssuer(config.url(), () -> keys, clock);
         Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT,

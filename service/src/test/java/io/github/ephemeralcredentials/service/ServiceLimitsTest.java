@@ -145,6 +145,26 @@ class ServiceLimitsTest {
     }
 
     @Test
+    void withEdDsaTheServiceSignsEd25519TokensARelyingPartyVerifies() throws Exception {
+        try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+            OkHttpClient http = new OkHttpClient();
+            try (TokenExchangeService service = start(ci, url, port, "signing-algorithm: EdDSA");
+                 Response ok = exchange(http, url, token(ci, url, "acme/app"))) {
+                String jwt = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.body().string())
+                        .path("access_token").asText();
+                assertThat(com.nimbusds.jwt.SignedJWT.parse(jwt).getHeader().getAlgorithm().getName()).isEqualTo("EdDSA");
+                var claims = io.github.ephemeralcredentials.core.oidc.TokenVerifier.builder(url,
+                        "https://api.internal.example", new io.github.ephemeralcredentials.core.oidc.JwksCache(http,
+                                io.github.ephemeralcredentials.core.oidc.JwksCache.Settings.DEFAULT, Clock.systemUTC()))
+                        .build().verify(jwt);
+                assertThat(claims.subject()).isEqualTo("repo:acme/app:ref:refs/heads/main");
+            }
+        }
+    }
+
+    @Test
     void tlsFromPemFilesServesTheConfiguredCertificate() throws Exception {
         HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Test CA").build();
         HeldCertificate server = new HeldCertificate.Builder().signedBy(ca).addSubjectAlternativeName("127.0.0.1")

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.service.config;
 
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +19,21 @@ import java.util.Objects;
  * @param policy          the trust policy file
  * @param signingKeys     a key ring file ({@code KeyRing} secret JSON) shared by the replicas, or {@code null} for
  *                        keys generated at start (one replica)
+ * @param signingAlgorithm the algorithm of keys generated at start: ES256 (default) or EdDSA
  * @param secrets         what a profile's {@code *-env} names resolve to: never the request, only these
  * @param store           {@code memory} or a {@code redis://} URI
  * @param limits          request limits
  */
 public record ServiceConfig(String host, int port, String url, Tls tls, List<String> trustedIssuers, Path policy,
-                            Path signingKeys, Map<String, SecretSource> secrets, String store, Limits limits) {
+                            Path signingKeys, SigningAlgorithm signingAlgorithm, Map<String, SecretSource> secrets,
+                            String store, Limits limits) {
 
     public ServiceConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(url, "url");
         trustedIssuers = List.copyOf(trustedIssuers);
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
         secrets = Map.copyOf(secrets);
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(limits, "limits");

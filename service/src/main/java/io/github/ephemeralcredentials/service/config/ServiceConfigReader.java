@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.service.config;
 
 import io.github.ephemeralcredentials.core.oidc.IssuerUrls;
 import io.github.ephemeralcredentials.core.oidc.KnownIssuers;
+import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem.Code;
@@ -45,7 +46,7 @@ public final class ServiceConfigReader {
 
     static final int MAX_BYTES = 256 * 1024;
     private static final Set<String> KEYS = Set.of("listen", "url", "tls", "trust", "policy", "signing-keys",
-            "secrets", "store", "limits");
+            "signing-algorithm", "secrets", "store", "limits");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
 
@@ -138,6 +139,16 @@ public final class ServiceConfigReader {
         List<String> trusted = trust(keys, map);
         Path policy = path(keys, "policy", map, true);
         Path signingKeys = path(keys, "signing-keys", map, false);
+        String algorithm = string(keys, "signing-algorithm", "ES256");
+        SigningAlgorithm signingAlgorithm = switch (algorithm) {
+            case "ES256" -> SigningAlgorithm.ES256;
+            case "EdDSA", "Ed25519" -> SigningAlgorithm.EdDSA;
+            default -> {
+                add(Code.INVALID_VALUE, valueAt(keys, "signing-algorithm", map), "'signing-algorithm' is '" + algorithm
+                        + "'; write ES256 (the default) or EdDSA");
+                yield SigningAlgorithm.ES256;
+            }
+        };
         Map<String, SecretSource> secrets = secrets(keys);
         String store = string(keys, "store", "memory");
         if (!store.equals("memory") && !store.startsWith("redis://") && !store.startsWith("rediss://")) {
@@ -148,7 +159,8 @@ public final class ServiceConfigReader {
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
-        return new ServiceConfig(host, port, url, tls, trusted, policy, signingKeys, secrets, store, limits);
+        return new ServiceConfig(host, port, url, tls, trusted, policy, signingKeys, signingAlgorithm, secrets, store,
+                limits);
     }
 
     private static boolean loopback(String host) {

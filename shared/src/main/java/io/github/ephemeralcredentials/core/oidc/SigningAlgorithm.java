@@ -6,13 +6,18 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.util.UUID;
 
-/** The key types our issuer can sign with: RSA-2048 (what every relying party accepts) or EC P-256. */
+/**
+ * The key types our issuers sign with: RSA-2048 (what every relying party accepts), EC P-256, or Ed25519 (for
+ * relying parties that take EdDSA; its signing cost does not depend on the JDK's EC code).
+ */
 public enum SigningAlgorithm {
     RS256(JWSAlgorithm.RS256),
-    ES256(JWSAlgorithm.ES256);
+    ES256(JWSAlgorithm.ES256),
+    EdDSA(JWSAlgorithm.EdDSA);
 
     private final JWSAlgorithm jws;
 
@@ -31,6 +36,8 @@ public enum SigningAlgorithm {
             return switch (this) {
                 case RS256 -> new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
                 case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
+                case EdDSA -> new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).keyUse(KeyUse.SIGNATURE)
+                        .algorithm(jws).generate();
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("the JDK could not generate a " + this + " key", e);
@@ -38,6 +45,7 @@ public enum SigningAlgorithm {
     }
 
     public static SigningAlgorithm of(JWK key) {
-        return key.getAlgorithm() != null && key.getAlgorithm().getName().equals("ES256") ? ES256 : RS256;
+        String name = key.getAlgorithm() == null ? "" : key.getAlgorithm().getName();
+        return name.equals("ES256") ? ES256 : name.equals("EdDSA") ? EdDSA : RS256;
     }
 }
