@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * The key types our issuers sign with: RSA-2048 (what every relying party accepts), EC P-256, or Ed25519 (for
- * relying parties that take EdDSA; its signing cost does not depend on the JDK's EC code).
+ * relying parties that want EdDSA).
  */
 public enum SigningAlgorithm {
     RS256(JWSAlgorithm.RS256),
