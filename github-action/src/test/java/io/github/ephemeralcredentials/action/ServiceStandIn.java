@@ -1,8 +1,8 @@
 package io.github.ephemeralcredentials.action;
 
+import io.github.ephemeralcredentials.core.provider.broker.AnswerDocument;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
@@ -180,30 +180,10 @@ final class ServiceStandIn extends Dispatcher implements AutoCloseable {
                 .setHeader("Cache-Control", "no-store").body(answer(ok.credential())).build();
     }
 
-    /** The service's wire format: RFC 8693 §2.2.1 and the credential, with its first secret as access_token. */
+    /** The service's wire format, as the core's broker package defines it. */
     static String answer(EphemeralCredential credential) {
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("provider", credential.provider());
-        inner.put("expires_at", credential.expiresAt().toString());
-        List<Map<String, Object>> values = new ArrayList<>();
-        for (CredentialValue v : credential.values()) {
-            Map<String, Object> value = new LinkedHashMap<>();
-            value.put("name", v.name());
-            value.put("value", v.value());
-            value.put("secret", v.secret());
-            value.put("env", v.envVar());
-            values.add(value);
-        }
-        inner.put("values", values);
-        inner.put("facts", credential.facts());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("access_token", credential.secrets().get(0));
-        answer.put("issued_token_type", "urn:ietf:params:oauth:token-type:access_token");
-        answer.put("token_type", "N_A");
-        answer.put("expires_in", Duration.between(Instant.now(), credential.expiresAt()).toSeconds());
-        answer.put("credential", inner);
         try {
-            return JSON.writeValueAsString(answer);
+            return JSON.writeValueAsString(AnswerDocument.of(credential, Instant.now()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,7 +2,6 @@ package io.github.ephemeralcredentials.service;
 
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.audit.JsonLinesAuditWriter;
-import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
@@ -18,14 +17,13 @@ import io.github.ephemeralcredentials.core.oidc.VerifiedClaims;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.provider.broker.AnswerDocument;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.Limits;
 import io.github.ephemeralcredentials.service.state.SharedState;
 import io.github.ephemeralcredentials.service.state.StateUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +38,6 @@ final class TokenEndpoint {
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final List<String> SUBJECT_TOKEN_TYPES = List.of("urn:ietf:params:oauth:token-type:jwt",
             "urn:ietf:params:oauth:token-type:id_token");
-    static final String ISSUED_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     /** Replays are remembered this long past a token's {@code exp}: the verifier's clock skew. */
     private static final Duration SKEW = Duration.ofSeconds(60);
 
@@ -188,32 +185,8 @@ final class TokenEndpoint {
     }
 
     private Map<String, Object> response(EphemeralCredential credential, CleanupRecord cleanup) {
-        CredentialValue primary = credential.values().stream().filter(CredentialValue::secret).findFirst()
-                .or(() -> credential.values().stream().findFirst())
-                .orElseThrow(() -> new IllegalStateException("provider " + credential.provider() + " issued no value"));
-        issued.remember(primary.value(), cleanup);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", primary.value());
-        body.put("issued_token_type", ISSUED_TOKEN_TYPE);
-        // Not necessarily an OAuth access token (an AWS session, say): RFC 8693 §2.2.1 says N_A then.
-        body.put("token_type", "N_A");
-        body.put("expires_in", Math.max(0, Duration.between(clock.instant(), credential.expiresAt()).toSeconds()));
-        Map<String, Object> whole = new LinkedHashMap<>();
-        whole.put("provider", credential.provider());
-        whole.put("expires_at", credential.expiresAt().toString());
-        List<Map<String, Object>> values = new ArrayList<>();
-        for (CredentialValue v : credential.values()) {
-            Map<String, Object> value = new LinkedHashMap<>();
-            value.put("name", v.name());
-            value.put("value", v.value());
-            value.put("secret", v.secret());
-            value.put("env", v.envVar());
-            values.add(value);
-        }
-        whole.put("values", values);
-        whole.put("facts", credential.facts());
-        body.put("credential", whole);
-        return body;
+        issued.remember(AnswerDocument.accessToken(credential), cleanup);
+        return AnswerDocument.of(credential, clock.instant());
     }
 
     private static Answer failure(ProviderException e, Redactor redactor) {
