@@ -50,8 +50,9 @@ final class KeycloakProcess implements AutoCloseable {
      * @param heap      Keycloak's heap options ({@code JAVA_OPTS_KC_HEAP})
      * @param subjects  the CI subjects to link to users
      */
-    static KeycloakProcess start(Path home, Path javaHome, String heap, CiIssuer ci, List<String> subjects)
+    static KeycloakProcess start(Path dist, Path javaHome, String heap, CiIssuer ci, List<String> subjects)
             throws IOException, InterruptedException {
+        Path home = dist.toAbsolutePath();
         build(home, javaHome);
         deleteDatabase(home);
         int port = Processes.freePort();
