@@ -47,13 +47,17 @@ public final class ServiceLoad {
         this.driver = new LoadDriver(options.concurrency());
     }
 
-    /** One measured series: its run and the server's memory after it. */
-    record Series(String name, Run run, ProcessMemory memory) {
+    /**
+     * One measured series: its run, the server's memory after it, and the server's CPU time per request during it
+     * (the load generator shares the machine's cores, so this is the cost that carries over to other hardware).
+     */
+    record Series(String name, Run run, ProcessMemory memory, double cpuMicrosPerRequest) {
 
         String line() {
             return String.format("%-8s exchanges/s=%.0f  p50=%.2fms  p99=%.2fms  p999=%.2fms  rss=%.0fMiB  hwm=%.0fMiB"
-                            + "  errors=%d", name, run.perSecond(), run.millisAt(0.5), run.millisAt(0.99),
-                    run.millisAt(0.999), memory.rssMib(), memory.hwmMib(), run.errors());
+                            + "  cpu=%.0fus/req  errors=%d", name, run.perSecond(), run.millisAt(0.5),
+                    run.millisAt(0.99), run.millisAt(0.999), memory.rssMib(), memory.hwmMib(), cpuMicrosPerRequest,
+                    run.errors());
         }
     }
 
@@ -105,9 +109,8 @@ public final class ServiceLoad {
             String url = service.url() + "/token";
             Function<String, Request> request = token -> new Request.Builder().url(url)
                     .post(RequestBody.create(exchangeForm(token), FORM)).build();
-            phase(name + " warm-up", mint(options.serviceWarmup(), service.url()), request);
-            Run run = phase(name + " measured", mint(options.serviceRequests(), service.url()), request);
-            return new Series(name, run, ProcessMemory.of(service.pid()));
+            phase(name + " warm-up", mint(options.serviceWarmup(), service.url()), request, service.pid());
+            return measure(name, mint(options.serviceRequests(), service.url()), request, service.pid());
         }
     }
 
@@ -136,13 +139,13 @@ public final class ServiceLoad {
             while (left > 0) {
                 int n = Math.min(batch, left);
                 Run run = phase("KEYCLOAK warm-up (" + (options.keycloakWarmup() - left + n) + "/"
-                        + options.keycloakWarmup() + ")", mint(n, keycloak.issuer()), request);
+                        + options.keycloakWarmup() + ")", mint(n, keycloak.issuer()), request, keycloak.serverPid());
                 left -= n;
                 // Batches that take about a minute: each assertion must be used within 300 s of its iat.
                 batch = (int) Math.max(1_000, Math.min(30_000, run.perSecond() * 60));
             }
-            Run run = phase("KEYCLOAK measured", mint(options.keycloakRequests(), keycloak.issuer()), request);
-            return new Series("KEYCLOAK", run, ProcessMemory.of(keycloak.serverPid()));
+            return measure("KEYCLOAK", mint(options.keycloakRequests(), keycloak.issuer()), request,
+                    keycloak.serverPid());
         }
     }
 
@@ -161,11 +164,26 @@ public final class ServiceLoad {
         return tokens;
     }
 
-    private Run phase(String name, List<String> tokens, Function<String, Request> request) throws InterruptedException {
+    private Series measure(String name, List<String> tokens, Function<String, Request> request, long pid)
+            throws InterruptedException {
+        double serverBefore = ProcessCpu.seconds(pid);
+        Run run = phase(name + " measured", tokens, request, pid);
+        double serverCpu = ProcessCpu.seconds(pid) - serverBefore;
+        return new Series(name, run, ProcessMemory.of(pid), serverCpu * 1e6 / run.requests());
+    }
+
+    private Run phase(String name, List<String> tokens, Function<String, Request> request, long pid)
+            throws InterruptedException {
+        long self = ProcessHandle.current().pid();
+        double serverBefore = ProcessCpu.seconds(pid);
+        double selfBefore = ProcessCpu.seconds(self);
         Run run = driver.run(tokens.size(), i -> request.apply(tokens.get(i)));
-        progress(String.format("  %s: %d requests in %.1f s, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d%s", name,
-                run.requests(), run.nanos() / 1e9, run.perSecond(), run.millisAt(0.5), run.millisAt(0.99),
-                run.errors(), run.firstError() == null ? "" : " (first: " + run.firstError() + ")"));
+        double server = (ProcessCpu.seconds(pid) - serverBefore) * 1e6 / run.requests();
+        double generator = (ProcessCpu.seconds(self) - selfBefore) * 1e6 / run.requests();
+        progress(String.format("  %s: %d requests in %.1f s, %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d%s; CPU per "
+                        + "request: server %.0f us, load generator %.0f us", name, run.requests(), run.nanos() / 1e9,
+                run.perSecond(), run.millisAt(0.5), run.millisAt(0.99), run.errors(),
+                run.firstError() == null ? "" : " (first: " + run.firstError() + ")", server, generator));
         return run;
     }
 
