@@ -53,12 +53,19 @@ public final class Redactor {
 
     private final Set<String> secrets;
     private final boolean signedJwts;
-    private final Pattern pattern;
+    /** Every form of every secret, longest first. */
+    private final List<String> forms;
+    /**
+     * Compiled on the first text that holds a form: most texts a redactor sees hold none (a host builds one per
+     * request for its error paths), and compiling the alternation of a JWT's dozen encodings costs more than the
+     * whole token exchange around it.
+     */
+    private volatile Pattern pattern;
 
     private Redactor(Set<String> secrets, boolean signedJwts) {
         this.secrets = Set.copyOf(secrets);
         this.signedJwts = signedJwts;
-        this.pattern = compile(this.secrets, signedJwts);
+        this.forms = forms(this.secrets);
     }
 
     /** A redactor that masks nothing. */
@@ -104,10 +111,32 @@ public final class Redactor {
 
     /** {@code text} with every form of every secret replaced by {@value #MASK}; {@code null} stays {@code null}. */
     public String redact(String text) {
-        if (text == null || pattern == null || text.isEmpty()) {
+        if (text == null || text.isEmpty() || !mayHold(text)) {
             return text;
         }
-        return pattern.matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+        return pattern().matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
+    /** False only when no form of a secret, and no signed JWT if those are masked, can be in {@code text}. */
+    private boolean mayHold(String text) {
+        if (signedJwts && text.contains("eyJ")) {
+            return true;
+        }
+        for (String form : forms) {
+            if (text.contains(form)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Pattern pattern() {
+        Pattern compiled = pattern;
+        if (compiled == null) {
+            compiled = compile(forms, signedJwts);
+            pattern = compiled;
+        }
+        return compiled;
     }
 
     /**
@@ -131,20 +160,24 @@ public final class Redactor {
 
     /** Whether {@code text} contains any masked form of a secret. */
     public boolean reveals(String text) {
-        return text != null && pattern != null && pattern.matcher(text).find();
+        return text != null && !text.isEmpty() && mayHold(text) && pattern().matcher(text).find();
     }
 
-    private static Pattern compile(Set<String> secrets, boolean signedJwts) {
+    private static List<String> forms(Set<String> secrets) {
         Set<String> forms = new LinkedHashSet<>();
         for (String secret : secrets) {
             forms.addAll(formsOf(secret));
         }
-        if (forms.isEmpty()) {
-            return signedJwts ? Pattern.compile(SIGNED_JWT) : null;
-        }
         // Longest first: at one position the regex engine takes the first alternative that matches.
         List<String> ordered = new ArrayList<>(forms);
         ordered.sort(Redactor::longestFirst);
+        return List.copyOf(ordered);
+    }
+
+    private static Pattern compile(List<String> ordered, boolean signedJwts) {
+        if (ordered.isEmpty()) {
+            return Pattern.compile(signedJwts ? SIGNED_JWT : "(?!)");
+        }
         StringBuilder alternation = new StringBuilder();
         for (String form : ordered) {
             if (alternation.length() > 0) {
