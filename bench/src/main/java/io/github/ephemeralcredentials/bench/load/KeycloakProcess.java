@@ -65,7 +65,7 @@ final class KeycloakProcess implements AutoCloseable {
         environment(builder, javaHome, heap);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
-        Process process = builder.start();
+        Process process = Processes.start(builder);
         try {
             Processes.awaitOk(process, base + "/realms/master/.well-known/openid-configuration",
                     Duration.ofMinutes(4), log);

@@ -47,6 +47,13 @@ final class Processes {
         throw new IOException(url + " did not answer within " + timeout + "; see " + log);
     }
 
+    /** Starts {@code builder}'s process, stopped with this JVM too when the benchmark is interrupted (Ctrl-C). */
+    static Process start(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "stop-" + process.pid()));
+        return process;
+    }
+
     /** SIGTERM to the process's descendants and then to it, each by its own handle; SIGKILL after a grace period. */
     static void stop(Process process) {
         var children = process.descendants().toList();

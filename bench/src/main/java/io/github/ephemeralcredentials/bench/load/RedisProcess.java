@@ -34,9 +34,9 @@ final class RedisProcess implements AutoCloseable {
     static RedisProcess start(Path server, Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = Processes.freePort();
-        Process process = new ProcessBuilder(List.of(server.toString(), "--port", String.valueOf(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Process process = Processes.start(new ProcessBuilder(List.of(server.toString(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()));
         Instant deadline = Instant.now().plusSeconds(10);
         while (Instant.now().isBefore(deadline)) {
             try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {

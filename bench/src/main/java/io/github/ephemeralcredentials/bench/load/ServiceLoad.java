@@ -62,6 +62,10 @@ public final class ServiceLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(LoadOptions.USAGE);
+            return;
+        }
         LoadOptions options;
         try {
             options = LoadOptions.parse(args);
@@ -136,6 +140,7 @@ public final class ServiceLoad {
                     .post(RequestBody.create(KeycloakProcess.form(assertion), FORM)).build();
             int left = options.keycloakWarmup();
             int batch = Math.min(2_000, left);
+            double rate = 0;
             while (left > 0) {
                 int n = Math.min(batch, left);
                 Run run = phase("KEYCLOAK warm-up (" + (options.keycloakWarmup() - left + n) + "/"
@@ -143,6 +148,12 @@ public final class ServiceLoad {
                 left -= n;
                 // Batches that take about a minute: each assertion must be used within 300 s of its iat.
                 batch = (int) Math.max(1_000, Math.min(30_000, run.perSecond() * 60));
+                rate = run.perSecond();
+            }
+            if (rate > 0 && options.keycloakRequests() / rate > 240) {
+                progress(String.format("  warning: %d grants at the warm-up's %.0f/s take about %.0f s; assertions "
+                        + "older than 300 s are refused and count as errors: lower --keycloak-requests",
+                        options.keycloakRequests(), rate, options.keycloakRequests() / rate));
             }
             return measure("KEYCLOAK", mint(options.keycloakRequests(), keycloak.issuer()), request,
                     keycloak.serverPid());

@@ -42,8 +42,8 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--config", dir.resolve("service.yaml").toString()));
         Path log = dir.resolve("service.log");
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(log.toFile()).start();
+        Process process = Processes.start(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile()));
         try {
             Processes.awaitOk(process, url + "/healthz", Duration.ofSeconds(60), log);
         } catch (IOException | RuntimeException e) {
