@@ -23,7 +23,6 @@ import io.github.ephemeralcredentials.core.provider.Retries;
 import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
 import io.github.ephemeralcredentials.service.state.SharedStates;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +48,7 @@ class BrokerThroughTheServiceTest {
         ByteArrayOutputStream audit = new ByteArrayOutputStream();
         try (IssuerServer jenkins = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()),
                 Clock.systemUTC())) {
-            int port;
-            try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
-            }
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             Files.writeString(dir.resolve("policy.yaml"), """
                     version: 1

@@ -58,10 +58,7 @@ class GitHubAppThroughTheServiceTest {
              MockWebServer api = new MockWebServer()) {
             api.setDispatcher(github);
             api.start(InetAddress.getLoopbackAddress(), 0);
-            int port;
-            try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
-            }
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             Files.writeString(dir.resolve("policy.yaml"), """
                     version: 1

@@ -10,7 +10,6 @@ import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
 import io.github.ephemeralcredentials.service.state.RedisServer;
 import io.github.ephemeralcredentials.service.state.SharedStates;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,11 +32,6 @@ class ReplicasTest {
 
     private final OkHttpClient http = new OkHttpClient();
 
-    private static int freePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private Response exchange(int port, String token) throws Exception {
         return http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/token").post(new FormBody.Builder()
@@ -61,8 +55,8 @@ class ReplicasTest {
                     rules:
                       - {name: any-acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
                     """.formatted(ci.url()));
-            int a = freePort();
-            int b = freePort();
+            int a = LoopbackPort.free();
+            int b = LoopbackPort.free();
             String config = """
                     listen: 127.0.0.1:%d
                     url: %s

@@ -32,11 +32,6 @@ class ServiceLimitsTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private TokenExchangeService start(IssuerServer ci, String url, int port, String extra) throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), """
@@ -75,7 +70,7 @@ class ServiceLimitsTest {
     @Test
     void aSubjectOverItsLimitIsToldToWaitWhileOthersAreNot() throws Exception {
         try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
-            int port = freePort();
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             OkHttpClient http = new OkHttpClient();
             try (TokenExchangeService service = start(ci, url, port, "limits: {per-subject-per-minute: 2}")) {
@@ -106,7 +101,7 @@ class ServiceLimitsTest {
                     io.github.ephemeralcredentials.core.provider.aws.StsWire.webIdentitySuccess("ASIASLOW", "slow-secret",
                             "slow-session", Instant.now().plusSeconds(900).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                     .newBuilder().headersDelay(1500, java.util.concurrent.TimeUnit.MILLISECONDS).build());
-            int port = freePort();
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             Files.writeString(dir.resolve("policy.yaml"), """
                     version: 1
@@ -147,7 +142,7 @@ class ServiceLimitsTest {
     @Test
     void withEdDsaTheServiceSignsEd25519TokensARelyingPartyVerifies() throws Exception {
         try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
-            int port = freePort();
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             OkHttpClient http = new OkHttpClient();
             try (TokenExchangeService service = start(ci, url, port, "signing-algorithm: EdDSA");
@@ -172,7 +167,7 @@ class ServiceLimitsTest {
         Files.writeString(dir.resolve("tls.crt"), server.certificatePem() + ca.certificatePem());
         Files.writeString(dir.resolve("tls.key"), server.privateKeyPkcs8Pem());
         try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
-            int port = freePort();
+            int port = LoopbackPort.free();
             String url = "https://127.0.0.1:" + port;
             HandshakeCertificates trust = new HandshakeCertificates.Builder().addTrustedCertificate(ca.certificate())
                     .build();
@@ -191,7 +186,7 @@ class ServiceLimitsTest {
     @Test
     void cachedKeysKeepVerifyingWhenTheIssuerIsDownAndUnknownKidsDoNotHammerIt() throws Exception {
         try (IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
-            int port = freePort();
+            int port = LoopbackPort.free();
             String url = "http://127.0.0.1:" + port;
             OkHttpClient http = new OkHttpClient();
             try (TokenExchangeService service = start(ci, url, port, "")) {

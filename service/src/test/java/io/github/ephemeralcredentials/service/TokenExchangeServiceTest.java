@@ -69,10 +69,7 @@ class TokenExchangeServiceTest {
             sts.enqueue(StsWire.xml(200, StsWire.webIdentitySuccess("ASIACANARY", SECRET, SESSION,
                     Instant.now().plusSeconds(900).truncatedTo(ChronoUnit.SECONDS))));
         }
-        int port;
-        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = LoopbackPort.free();
         url = "http://127.0.0.1:" + port;
         Files.writeString(dir.resolve("policy.yaml"), """
                 version: 1
