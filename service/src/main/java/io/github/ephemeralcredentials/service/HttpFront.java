@@ -31,13 +31,16 @@ final class HttpFront extends Handler.Abstract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TokenEndpoint tokens;
+    private final OwnTokens own;
     private final TokenIssuer signer;
     private final SharedState state;
     private final ServiceMetrics metrics;
     private final int maxBodyBytes;
 
-    HttpFront(TokenEndpoint tokens, TokenIssuer signer, SharedState state, ServiceMetrics metrics, int maxBodyBytes) {
+    HttpFront(TokenEndpoint tokens, OwnTokens own, TokenIssuer signer, SharedState state, ServiceMetrics metrics,
+              int maxBodyBytes) {
         this.tokens = tokens;
+        this.own = own;
         this.signer = signer;
         this.state = state;
         this.metrics = metrics;
@@ -51,6 +54,8 @@ final class HttpFront extends Handler.Abstract {
         switch (path) {
             case "/token" -> form(request, response, callback, tokens::exchange);
             case "/revoke" -> form(request, response, callback, tokens::revoke);
+            case "/introspect" -> form(request, response, callback, form -> own.introspect(
+                    request.getHeaders().get(HttpHeader.AUTHORIZATION), form));
             case "/healthz" -> get(method, response, callback, () -> json(response, callback, Answer.ok(Map.of("status", "ok"))));
             case "/readyz" -> get(method, response, callback, () -> json(response, callback, state.healthy()
                     ? Answer.ok(Map.of("status", "ready"))
@@ -62,7 +67,7 @@ final class HttpFront extends Handler.Abstract {
             case "/.well-known/openid-configuration" -> get(method, response, callback,
                     () -> text(response, callback, 200, "application/json", signer.discoveryDocument()));
             default -> json(response, callback, Answer.error(404, "not_found", "no such endpoint; the service "
-                    + "answers POST /token, POST /revoke, GET /jwks, /.well-known/openid-configuration, /healthz, "
+                    + "answers POST /token, POST /revoke, POST /introspect, GET /jwks, /.well-known/openid-configuration, /healthz, "
                     + "/readyz and /metrics"));
         }
         return true;

@@ -51,11 +51,12 @@ final class TokenEndpoint {
     private final JsonLinesAuditWriter audit;
     private final ServiceMetrics metrics;
     private final IssuedCredentials issued;
+    private final OwnTokens own;
     private final Clock clock;
 
     TokenEndpoint(Policy policy, TrustedIssuers issuers, String audience, SharedState state,
                   Map<String, CredentialProvider> providers, Limits limits, JsonLinesAuditWriter audit,
-                  ServiceMetrics metrics, Clock clock) {
+                  ServiceMetrics metrics, OwnTokens own, Clock clock) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.issuers = Objects.requireNonNull(issuers, "issuers");
         this.audience = Objects.requireNonNull(audience, "audience");
@@ -66,6 +67,7 @@ final class TokenEndpoint {
         this.metrics = metrics;
         this.clock = clock;
         this.issued = new IssuedCredentials(clock);
+        this.own = Objects.requireNonNull(own, "own");
     }
 
     /** The policy requests are decided under from now on; requests in flight finish under the one they read. */
@@ -199,21 +201,44 @@ final class TokenEndpoint {
         };
     }
 
-    /** RFC 7009: revokes what this replica issued; unknown or expired tokens are answered 200 as well. */
+    /**
+     * RFC 7009: revokes what this replica issued through a provider (by the provider's own revocation), and any JWT
+     * the service signed (for every replica, through the shared store). Unknown or expired tokens are answered 200 as
+     * well, as the RFC asks.
+     */
     Answer revoke(Map<String, List<String>> form) {
         String token = one(form, "token");
         if (token == null || token.isBlank() || form.getOrDefault("token", List.of()).size() > 1) {
             return Answer.error(400, "invalid_request", "token is missing (or given twice): send the access_token "
                     + "to revoke");
         }
-        issued.take(token).ifPresent(record -> {
-            CredentialLifecycle.CleanupReport report = new CredentialLifecycle(providers, clock).cleanup(record);
-            AuditRecord revoked = AuditRecord.builder().timestamp(clock.instant()).provider(record.provider())
-                    .expiresAt(record.expiresAt()).outcome(AuditRecord.Outcome.REVOKED)
-                    .reason(report.clean() ? null : "REVOCATION_FAILED", null).build();
-            write(revoked, Redactor.of(token).and(record.secrets()));
-        });
+        Redactor redactor = Redactor.of(token);
+        var record = issued.take(token);
+        if (record.isPresent()) {
+            CredentialLifecycle.CleanupReport report = new CredentialLifecycle(providers, clock).cleanup(record.get());
+            write(revoked(record.get().provider(), record.get().expiresAt(), null, report.clean()),
+                    redactor.and(record.get().secrets()));
+            return Answer.ok(Map.of());
+        }
+        try {
+            own.revoke(token).ifPresent(claims -> write(revoked("jwt", claims.expiresAt().orElse(null),
+                    claims, true), redactor));
+        } catch (StateUnavailableException e) {
+            return Answer.error(503, "temporarily_unavailable", "the revocation could not be stored ("
+                    + e.getMessage() + "); the token stays valid until it is: retry");
+        }
         return Answer.ok(Map.of());
+    }
+
+    private AuditRecord revoked(String provider, Instant expiresAt, io.github.ephemeralcredentials.core.oidc.Claims own,
+                                boolean clean) {
+        AuditRecord.Builder builder = AuditRecord.builder().timestamp(clock.instant()).provider(provider)
+                .expiresAt(expiresAt).outcome(AuditRecord.Outcome.REVOKED).reason(clean ? null : "REVOCATION_FAILED",
+                        null);
+        if (own != null) {
+            builder.subject(own.subject()).tokenId(own.jwtId().orElse(null));
+        }
+        return builder.build();
     }
 
     /** The writer renders and redacts on the caller's thread and locks only around its one write of the line. */

@@ -82,14 +82,15 @@ public final class TokenExchangeService implements AutoCloseable {
         KeyRing keys = config.signingKeys() == null ? KeyRing.generate(config.signingAlgorithm(), clock.instant())
                 : KeyRing.fromSecretJson(Files.readString(config.signingKeys()));
         TokenIssuer signer = new TokenIssuer(config.url(), () -> keys, clock);
-        Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT,
-                new ServiceSecrets(config.secrets(), environment),
+        ServiceSecrets secrets = new ServiceSecrets(config.secrets(), environment);
+        Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT, secrets,
                 CredentialsFileHost.privateIn(Files.createTempDirectory("ephemeral-credentials-service")), clock, signer);
         ServiceMetrics metrics = new ServiceMetrics(java.util.Set.copyOf(config.trustedIssuers()), issuer -> jwks
                 .fetchedAt(issuer).map(at -> (double) Duration.between(at, clock.instant()).toSeconds())
                 .orElse(Double.NaN));
+        OwnTokens own = new OwnTokens(signer, state, config.introspection(), secrets, clock);
         TokenEndpoint tokens = new TokenEndpoint(policy, issuers, config.url(), state, providers, config.limits(),
-                new JsonLinesAuditWriter(auditOut), metrics, clock);
+                new JsonLinesAuditWriter(auditOut), metrics, own, clock);
 
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("ec-service");
@@ -118,7 +119,7 @@ public final class TokenExchangeService implements AutoCloseable {
         int maxBody = config.limits().maxBodyBytes();
         // Body limits are HttpFront's (declared length) and the form parser's (streamed bodies), so that an oversized
         // request still gets an RFC 6749 JSON error rather than a server page.
-        server.setHandler(new GracefulHandler(new HttpFront(tokens, signer, state, metrics, maxBody)));
+        server.setHandler(new GracefulHandler(new HttpFront(tokens, own, signer, state, metrics, maxBody)));
         server.setStopTimeout(GRACE.toMillis());
         server.start();
         PolicyReload reload = new PolicyReload(config.policy(), policyBytes, tokens::policy, System.err);

@@ -21,6 +21,12 @@ final class CountingState implements SharedState {
     }
 
     @Override
+    public boolean recorded(String key) {
+        check();
+        return used.contains(key);
+    }
+
+    @Override
     public boolean withinLimit(String bucket, int limit, Duration window) {
         check();
         return counts.merge(bucket, 1, Integer::sum) <= limit;

@@ -112,4 +112,65 @@ class ReplicasTest {
             }
         }
     }
+
+    @Test
+    void aJwtRevokedAtOneReplicaIsInactiveAtTheOther() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
+            String url = "https://exchange.example.com";
+            Files.writeString(dir.resolve("policy.yaml"), """
+                    version: 1
+                    profiles:
+                      internal-api: {provider: jwt, maxLifetime: 5m, parameters: {audience: https://api.internal.example}}
+                    rules:
+                      - {name: any-acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
+                    """.formatted(ci.url()));
+            // Replicas behind one URL share their signing keys, as relying parties fetch one JWKS.
+            Files.writeString(dir.resolve("keys.json"), KeyRing.generate(SigningAlgorithm.ES256, Instant.now())
+                    .toSecretJson());
+            int a = LoopbackPort.free();
+            int b = LoopbackPort.free();
+            String config = """
+                    listen: 127.0.0.1:%d
+                    url: %s
+                    trust: [%s]
+                    policy: policy.yaml
+                    signing-keys: keys.json
+                    store: %s
+                    secrets: {API: {env: API}}
+                    introspection: {api: {secret: API, audience: https://api.internal.example}}
+                    """;
+            Path configA = Files.writeString(dir.resolve("a.yaml"), config.formatted(a, url, ci.url(), redis.uri()));
+            Path configB = Files.writeString(dir.resolve("b.yaml"), config.formatted(b, url, ci.url(), redis.uri()));
+            java.util.function.Function<String, String> env = Map.of("API", "s3cret")::get;
+            try (TokenExchangeService first = TokenExchangeService.start(ServiceConfigReader.read(configA),
+                    SharedStates.open(redis.uri(), Clock.systemUTC()), env, OutputStream.nullOutputStream(),
+                    Clock.systemUTC());
+                 TokenExchangeService second = TokenExchangeService.start(ServiceConfigReader.read(configB),
+                         SharedStates.open(redis.uri(), Clock.systemUTC()), env, OutputStream.nullOutputStream(),
+                         Clock.systemUTC())) {
+                String token = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
+                        Map.of("repository", "acme/app"));
+                String jwt;
+                try (Response issued = exchange(a, token)) {
+                    jwt = new ObjectMapper().readTree(issued.body().string()).path("access_token").asText();
+                }
+                assertThat(introspect(b, jwt)).contains("\"active\":true");
+                try (Response revoked = http.newCall(new Request.Builder().url("http://127.0.0.1:" + a + "/revoke")
+                        .post(new FormBody.Builder().add("token", jwt).build()).build()).execute()) {
+                    assertThat(revoked.code()).isEqualTo(200);
+                }
+                assertThat(introspect(b, jwt)).isEqualTo("{\"active\":false}");
+                assertThat(introspect(a, jwt)).isEqualTo("{\"active\":false}");
+            }
+        }
+    }
+
+    private String introspect(int port, String jwt) throws Exception {
+        try (Response response = http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/introspect")
+                .header("Authorization", okhttp3.Credentials.basic("api", "s3cret"))
+                .post(new FormBody.Builder().add("token", jwt).build()).build()).execute()) {
+            return response.body().string();
+        }
+    }
 }

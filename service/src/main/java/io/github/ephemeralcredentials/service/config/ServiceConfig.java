@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param secrets         what a profile's {@code *-env} names resolve to: never the request, only these
  * @param store           {@code memory} or a {@code redis://} URI
  * @param limits          request limits
+ * @param introspection   the relying parties that may ask {@code POST /introspect} whether a JWT the service signed is
+ *                        still active, by client id
  */
 public record ServiceConfig(String host, int port, String url, Tls tls, List<String> trustedIssuers, Path policy,
                             Path signingKeys, SigningAlgorithm signingAlgorithm, Map<String, SecretSource> secrets,
-                            String store, Limits limits) {
+                            String store, Limits limits, Map<String, IntrospectionClient> introspection) {
 
     public ServiceConfig {
         Objects.requireNonNull(host, "host");
@@ -37,6 +39,7 @@ public record ServiceConfig(String host, int port, String url, Tls tls, List<Str
         secrets = Map.copyOf(secrets);
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(limits, "limits");
+        introspection = Map.copyOf(introspection);
     }
 
     /** PEM files of the server certificate (chain) and its private key. */
@@ -49,6 +52,21 @@ public record ServiceConfig(String host, int port, String url, Tls tls, List<Str
         @Override
         public String toString() {
             return file != null ? "file " + file : "environment variable " + environmentVariable;
+        }
+    }
+
+    /**
+     * A relying party that checks the service's JWTs online (RFC 7662), so that a revoked one is refused before its
+     * {@code exp}.
+     *
+     * @param secret   the name, under {@code secrets}, of its client secret (HTTP Basic, RFC 7662 §2.1)
+     * @param audience the {@code aud} it serves: it learns only about tokens issued for it
+     */
+    public record IntrospectionClient(String secret, String audience) {
+
+        public IntrospectionClient {
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(audience, "audience");
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.ephemeralcredentials.core.policy.PolicyProblem;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem.Code;
 import io.github.ephemeralcredentials.core.policy.SourcePosition;
 import io.github.ephemeralcredentials.core.provider.Suggestions;
+import io.github.ephemeralcredentials.service.config.ServiceConfig.IntrospectionClient;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.Limits;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.SecretSource;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.Tls;
@@ -46,7 +47,8 @@ public final class ServiceConfigReader {
 
     static final int MAX_BYTES = 256 * 1024;
     private static final Set<String> KEYS = Set.of("listen", "url", "tls", "trust", "policy", "signing-keys",
-            "signing-algorithm", "secrets", "store", "limits");
+            "signing-algorithm", "secrets", "store", "limits", "introspection");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
 
@@ -156,11 +158,12 @@ public final class ServiceConfigReader {
                     + "replica) or redis://HOST:PORT (several replicas)");
         }
         Limits limits = limits(keys);
+        Map<String, IntrospectionClient> introspection = introspection(keys, secrets.keySet());
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
         return new ServiceConfig(host, port, url, tls, trusted, policy, signingKeys, signingAlgorithm, secrets, store,
-                limits);
+                limits, introspection);
     }
 
     private static boolean loopback(String host) {
@@ -326,6 +329,47 @@ public final class ServiceConfigReader {
                 } else {
                     out.put(secret, new SecretSource(null, variable));
                 }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, IntrospectionClient> introspection(Map<String, NodeTuple> keys, Set<String> secretNames) {
+        NodeTuple tuple = keys.get("introspection");
+        Map<String, IntrospectionClient> out = new LinkedHashMap<>();
+        if (tuple == null) {
+            return out;
+        }
+        if (!(tuple.getValueNode() instanceof MappingNode map)) {
+            add(Code.WRONG_TYPE, position(tuple.getValueNode()), "'introspection' maps client ids to "
+                    + "{secret: NAME, audience: URL}");
+            return out;
+        }
+        for (NodeTuple entry : map.getValue()) {
+            String client = entry.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+            if (!CLIENT_ID.matcher(client).matches()) {
+                add(Code.INVALID_VALUE, position(entry.getKeyNode()), "an introspection client id is letters, digits, "
+                        + "'.', '_' and '-' (at most 64), as the relying party sends it in HTTP Basic");
+                continue;
+            }
+            if (!(entry.getValueNode() instanceof MappingNode clientNode)) {
+                add(Code.WRONG_TYPE, position(entry.getValueNode()), "introspection client '" + client + "' must be "
+                        + "{secret: NAME, audience: URL}");
+                continue;
+            }
+            Map<String, NodeTuple> inner = keys(clientNode, Set.of("secret", "audience"), "introspection client '"
+                    + client + "'");
+            String secret = string(inner, "secret", null);
+            String audience = string(inner, "audience", null);
+            if (secret == null || !secretNames.contains(secret)) {
+                add(secret == null ? Code.MISSING_KEY : Code.INVALID_VALUE, valueAt(inner, "secret", clientNode),
+                        "introspection client '" + client + "': 'secret' must name an entry of 'secrets' (its client "
+                        + "secret, from a file or an environment variable)");
+            } else if (audience == null || audience.isBlank()) {
+                add(Code.MISSING_KEY, position(clientNode), "introspection client '" + client + "' needs 'audience': the "
+                        + "aud of the JWTs it may ask about");
+            } else {
+                out.put(client, new IntrospectionClient(secret, audience));
             }
         }
         return out;

@@ -71,6 +71,16 @@ public final class MemoryState implements SharedState {
         }
     }
 
+    @Override
+    public boolean recorded(String key) {
+        Objects.requireNonNull(key, "key");
+        String digest = Keys.digest(key);
+        synchronized (replay) {
+            replay.purge(clock.millis());
+            return replay.get(digest) != null;
+        }
+    }
+
     /**
      * A fixed window per bucket that opens with the bucket's first request (as {@link RedisState} does with the key's
      * expiry), so both stores count alike.

@@ -157,6 +157,13 @@ public final class RedisState implements SharedState {
     }
 
     @Override
+    public boolean recorded(String key) {
+        Objects.requireNonNull(key, "key");
+        String redisKey = prefix + "replay:" + Keys.digest(key);
+        return call(() -> client.exists(redisKey));
+    }
+
+    @Override
     public boolean withinLimit(String bucket, int limit, Duration window) {
         Objects.requireNonNull(bucket, "bucket");
         Keys.checkLimit(limit);

@@ -3,7 +3,8 @@ package io.github.ephemeralcredentials.service.state;
 import java.time.Duration;
 
 /**
- * What the service's replicas must agree on: which CI tokens were already exchanged, and how many requests a subject
+ * What the service's replicas must agree on: which CI tokens were already exchanged, which
+ * issued tokens were revoked, and how many requests a subject
  * or a profile made lately. In memory for one replica; in Redis for several behind a load balancer.
  *
  * <p>Every method fails closed: when the store cannot answer it throws {@link StateUnavailableException} and the
@@ -18,6 +19,13 @@ public interface SharedState extends AutoCloseable {
      * @throws StateUnavailableException when the store cannot answer
      */
     boolean firstUse(String key, Duration ttl);
+
+    /**
+     * Whether {@code key} was recorded by {@link #firstUse} and has not expired; records nothing.
+     *
+     * @throws StateUnavailableException when the store cannot answer
+     */
+    boolean recorded(String key);
 
     /**
      * Counts one request against {@code bucket} (e.g. {@code subject:repo:acme/app:ref:refs/heads/main}).

@@ -38,6 +38,17 @@ class MemoryStateTest {
     }
 
     @Test
+    void recordedSeesAKeyUntilItsTtlEndsWithoutRecordingOne() {
+        MemoryState state = new MemoryState(clock);
+
+        assertThat(state.recorded("revoked:jti-1")).isFalse();
+        assertThat(state.firstUse("revoked:jti-1", TTL)).as("looking did not record it").isTrue();
+        assertThat(state.recorded("revoked:jti-1")).isTrue();
+        clock.advance(TTL);
+        assertThat(state.recorded("revoked:jti-1")).isFalse();
+    }
+
+    @Test
     void aSubMillisecondTtlStillRecordsTheKey() {
         MemoryState state = new MemoryState(clock);
 

@@ -58,6 +58,16 @@ class RedisStateTest {
     }
 
     @Test
+    void aKeyRecordedByOneReplicaIsSeenByTheOtherWithoutRecordingIt() {
+        RedisState one = replica();
+        RedisState two = replica();
+
+        assertThat(two.recorded("revoked:jti-9")).isFalse();
+        assertThat(one.firstUse("revoked:jti-9", TTL)).as("looking did not record it").isTrue();
+        assertThat(two.recorded("revoked:jti-9")).isTrue();
+    }
+
+    @Test
     void aKeyIsFirstUsedAgainOnceItsTtlEnds() {
         RedisState one = replica();
         RedisState two = replica();

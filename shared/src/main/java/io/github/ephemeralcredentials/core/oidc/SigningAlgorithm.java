@@ -2,6 +2,12 @@ package io.github.ephemeralcredentials.core.oidc;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -42,6 +48,15 @@ public enum SigningAlgorithm {
         } catch (JOSEException e) {
             throw new IllegalStateException("the JDK could not generate a " + this + " key", e);
         }
+    }
+
+    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+
+    /** A verifier of {@code header}'s signature with {@code key}'s public half. */
+    static JWSVerifier verifier(JWSHeader header, JWK key) throws JOSEException {
+        // Nimbus cannot export an OKP key as a JDK PublicKey, so Ed25519 gets its own verifier.
+        return key instanceof OctetKeyPair okp ? new Ed25519Verifier(okp.toPublicJWK())
+                : VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey());
     }
 
     public static SigningAlgorithm of(JWK key) {

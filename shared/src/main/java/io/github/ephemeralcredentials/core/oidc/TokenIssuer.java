@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.ephemeralcredentials.core.oidc.OidcException.Reason;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -115,6 +117,36 @@ public final class TokenIssuer {
             throw new OidcException(Reason.ISSUE_REFUSED, "signing with key '" + key.kid() + "' failed: " + e.getMessage(), e);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * The claims of a token this issuer signed and that has not expired, or empty for anything else (another
+     * issuer's token, an opaque string, a forged or expired one). For the issuer's own revocation and introspection:
+     * it checks exactly what it minted, with the keys it publishes, and needs no network.
+     */
+    public Optional<Claims> readOwn(String token) {
+        if (token == null || token.length() > TokenVerifier.MAX_TOKEN_CHARS) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            String kid = jwt.getHeader().getKeyID();
+            JWK key = kid == null ? null : keys.get().publicJwks(clock.instant()).getKeyByKeyId(kid);
+            // The key's own algorithm, never the header's choice: a header may only confirm it.
+            if (key == null || !SigningAlgorithm.of(key).jws().equals(jwt.getHeader().getAlgorithm())
+                    || jwt.getHeader().getCriticalParams() != null
+                    || !jwt.verify(SigningAlgorithm.verifier(jwt.getHeader(), key))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet set = jwt.getJWTClaimsSet();
+            Date exp = set.getExpirationTime();
+            if (!issuer.equals(set.getIssuer()) || exp == null || !exp.toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.of(Claims.of(set.toJSONObject()));
+        } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The JWKS relying parties fetch: public keys only. */

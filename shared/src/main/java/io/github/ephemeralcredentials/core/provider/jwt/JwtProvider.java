@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * {@code subject-claim} (default {@code sub}). Scope: {@code scopes} (the {@code scope} claim). Lifetime: one minute
  * to {@link TokenIssuer#MAX_LIFETIME}.
  *
- * <p>No revocation: relying parties verify the JWT offline against the JWKS, so there is nobody to tell; the
- * lifetime is the bound, which is why it is short.
+ * <p>No revocation here: relying parties verify the JWT offline against the JWKS, so the lifetime is their bound,
+ * which is why it is short. The service itself marks a revoked JWT's {@code jti} and answers relying parties that ask
+ * its {@code /introspect} (RFC 7662), for those that must refuse a revoked token before its {@code exp}.
  */
 public final class JwtProvider implements CredentialProvider {
 
@@ -136,7 +137,7 @@ public final class JwtProvider implements CredentialProvider {
                 minted.getExpirationTime().toInstant(), List.of(), List.of());
     }
 
-    /** Nothing to revoke: relying parties verify offline, and the short lifetime is the bound. */
+    /** Not the provider's to revoke: the service that signed the JWT marks it revoked (see the class comment). */
     @Override
     public void revoke(Revocation revocation) {
         throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, ID + ": its tokens are never revoked "
