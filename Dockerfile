@@ -11,6 +11,7 @@ COPY pom.xml ./
 COPY shared/pom.xml shared/
 COPY github-action/pom.xml github-action/
 COPY service/pom.xml service/
+COPY demo/pom.xml demo/
 COPY cli/pom.xml cli/
 # Maven reads every module the root pom lists before it selects -pl cli, so their poms must be here too.
 COPY jenkins-api-stubs/pom.xml jenkins-api-stubs/
@@ -20,6 +21,7 @@ RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeGroupIds=io.github.ephe
 COPY shared/src shared/src
 COPY github-action/src github-action/src
 COPY service/src service/src
+COPY demo/src demo/src
 COPY cli/src cli/src
 RUN mvn -B -q -pl cli -am -DskipTests package \
  && cp cli/target/ephemeral-credentials.jar /ephemeral-credentials.jar

@@ -4,6 +4,11 @@ import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
 import io.github.ephemeralcredentials.core.provider.oauth.ErrorTranslator;
 import io.github.ephemeralcredentials.core.provider.oauth.OAuthError;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
@@ -17,11 +22,14 @@ import okhttp3.HttpUrl;
  */
 record ServiceErrors(HttpUrl endpoint, String profile) implements ErrorTranslator {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Override
     public ProviderException translate(OAuthError error) {
         String head = BrokerProvider.ID + ": the token-exchange service at " + endpoint + " refused "
                 + (profile == null ? "the revocation" : "profile '" + profile + "'") + " (" + error.code() + ")";
-        String said = error.description() == null ? "" : ": " + error.description();
+        String explained = explanation(error);
+        String said = explained != null ? ": " + explained : error.description() == null ? "" : ": " + error.description();
         return switch (error.code()) {
             case "invalid_grant", "access_denied" -> new ProviderException(BrokerProvider.ID, Reason.ACCESS_DENIED,
                     error.code(), head + said + (said.isEmpty() ? ". " : "\n") + "The service's trust policy decides, "
@@ -37,5 +45,27 @@ record ServiceErrors(HttpUrl endpoint, String profile) implements ErrorTranslato
                     + ". The service does not answer this error; check that 'url' is the project's token-exchange "
                     + "service.");
         };
+    }
+
+    /**
+     * The service's {@code explanation}: the denial as written, one claim per line, where {@code error_description}
+     * folds it into RFC 6749's one printable-ASCII line. Bounded by the error body's own limit.
+     */
+    private static String explanation(OAuthError error) {
+        String lines = error.extensions().get("explanation");
+        if (lines == null) {
+            return null;
+        }
+        try {
+            JsonNode array = JSON.readTree(lines);
+            if (array == null || !array.isArray() || array.isEmpty()) {
+                return null;
+            }
+            List<String> text = new ArrayList<>();
+            array.forEach(line -> text.add(line.isTextual() ? line.asText() : line.toString()));
+            return String.join("\n", text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 }

@@ -179,6 +179,20 @@ class BrokerProviderTest {
         assertThat(e.getMessage().split("does not match", -1)).hasSize(13);
     }
 
+    @Test
+    void aDenialIsShownLineByLineFromTheServicesExplanationNotItsFoldedDescription() {
+        // As the service writes it: RFC 6749's one printable-ASCII line, and the text as written beside it.
+        server.enqueue(json(400, """
+                {"error":"invalid_grant","error_description":"the trust policy denied profile 'release': no rule | rule 'main-only' (allow): did not match | [FAIL] ref equals 'refs/heads/main'; presented 'refs/heads/f?t'",
+                 "explanation":["the trust policy denied profile 'release': no rule","rule 'main-only' (allow): did not match","  [FAIL] ref equals 'refs/heads/main'; presented 'refs/heads/fünf'"]}"""));
+
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> exchange("release"));
+
+        assertThat(e.reason()).isEqualTo(Reason.ACCESS_DENIED);
+        assertThat(e.getMessage()).contains("no rule\nrule 'main-only' (allow): did not match\n  [FAIL] ref equals "
+                + "'refs/heads/main'; presented 'refs/heads/fünf'").doesNotContain(" | ");
+    }
+
     @ParameterizedTest
     @CsvSource({"429, slow down", "503, temporarily_unavailable", "502, bad gateway", "400, temporarily_unavailable"})
     void overloadIsUnavailableAndRetried(int status, String code) {
