@@ -83,10 +83,10 @@ final class ServeCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println(p + " [" + p.code() + "]"));
             return ExitCodes.BAD_INPUT;
         }
-        if (PolicyFiles.load(parsed.policy(), err).isEmpty()) {
-            return ExitCodes.BAD_INPUT;
-        }
         if (check) {
+            if (PolicyFiles.load(parsed.policy(), err).isEmpty()) {
+                return ExitCodes.BAD_INPUT;
+            }
             err.println(config + ": valid (listens on " + parsed.host() + ":" + parsed.port() + ", policy "
                     + parsed.policy() + ", store " + (parsed.store().equals("memory") ? "memory" : "redis") + ")");
             return ExitCodes.OK;
@@ -101,7 +101,12 @@ final class ServeCommand implements Callable<Integer> {
         TokenExchangeService service;
         try {
             service = TokenExchangeService.start(parsed, state, System::getenv, System.out, Clock.systemUTC());
-        } catch (IllegalArgumentException | PolicyException e) {
+        } catch (PolicyException e) {
+            // The policy is read once, by the service itself, so what it enforces is what was checked.
+            state.close();
+            e.problems().forEach(p -> err.println(p + " [" + p.code() + "]"));
+            return ExitCodes.BAD_INPUT;
+        } catch (IllegalArgumentException e) {
             state.close();
             err.println("error: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
