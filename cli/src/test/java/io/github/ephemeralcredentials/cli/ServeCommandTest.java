@@ -59,5 +59,10 @@ class ServeCommandTest {
         CliRun policy = CliRun.of("serve", "--config", config.toString(), "--check");
         assertThat(policy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(policy.err()).contains("policy.yaml:3:17: profile 'p': unknown provider 'asw' (did you mean 'aws'?)");
+
+        CliRun started = CliRun.of("serve", "--config", config.toString());
+        assertThat(started.exitCode()).as("without --check the service refuses to start on it, as clearly")
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(started.err()).contains("policy.yaml:3:17: profile 'p': unknown provider 'asw' (did you mean 'aws'?)");
     }
 }
