@@ -2,9 +2,7 @@ package io.github.ephemeralcredentials.service;
 
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.audit.JsonLinesAuditWriter;
-import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
-import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
@@ -66,7 +64,7 @@ final class TokenEndpoint {
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
-        this.issued = new IssuedCredentials(clock);
+        this.issued = new IssuedCredentials(state, clock);
         this.own = Objects.requireNonNull(own, "own");
     }
 
@@ -181,14 +179,18 @@ final class TokenEndpoint {
             outcome[0] = "failed";
             return failure(failed.failure(), redactor);
         }
-        outcome[0] = "issued";
         ExchangeOutcome.Issued ok = (ExchangeOutcome.Issued) result;
-        return Answer.ok(response(ok.credential(), ok.cleanup()));
-    }
-
-    private Map<String, Object> response(EphemeralCredential credential, CleanupRecord cleanup) {
-        issued.remember(AnswerDocument.accessToken(credential), cleanup);
-        return AnswerDocument.of(credential, clock.instant());
+        try {
+            issued.remember(AnswerDocument.accessToken(ok.credential()), ok.cleanup());
+        } catch (StateUnavailableException e) {
+            // A credential that no replica could revoke is not handed out: take it back now.
+            new CredentialLifecycle(providers, clock).cleanup(ok.cleanup());
+            outcome[0] = "unavailable";
+            return Answer.error(503, "temporarily_unavailable", "the service cannot record the credential for "
+                    + "revocation now (" + e.getMessage() + "); it was revoked and nothing was issued — retry shortly");
+        }
+        outcome[0] = "issued";
+        return Answer.ok(AnswerDocument.of(ok.credential(), clock.instant()));
     }
 
     private static Answer failure(ProviderException e, Redactor redactor) {
@@ -202,8 +204,8 @@ final class TokenEndpoint {
     }
 
     /**
-     * RFC 7009: revokes what this replica issued through a provider (by the provider's own revocation), and any JWT
-     * the service signed (for every replica, through the shared store). Unknown or expired tokens are answered 200 as
+     * RFC 7009: revokes what the service issued through a provider (by the provider's own revocation), and any JWT
+     * it signed; at whichever replica is asked, through the shared store. Unknown or expired tokens are answered 200 as
      * well, as the RFC asks.
      */
     Answer revoke(Map<String, List<String>> form) {
@@ -213,14 +215,15 @@ final class TokenEndpoint {
                     + "to revoke");
         }
         Redactor redactor = Redactor.of(token);
-        var record = issued.take(token);
-        if (record.isPresent()) {
-            CredentialLifecycle.CleanupReport report = new CredentialLifecycle(providers, clock).cleanup(record.get());
-            write(revoked(record.get().provider(), record.get().expiresAt(), null, report.clean()),
-                    redactor.and(record.get().secrets()));
-            return Answer.ok(Map.of());
-        }
         try {
+            var record = issued.take(token);
+            if (record.isPresent()) {
+                CredentialLifecycle.CleanupReport report = new CredentialLifecycle(providers, clock)
+                        .cleanup(record.get());
+                write(revoked(record.get().provider(), record.get().expiresAt(), null, report.clean()),
+                        redactor.and(record.get().secrets()));
+                return Answer.ok(Map.of());
+            }
             own.revoke(token).ifPresent(claims -> write(revoked("jwt", claims.expiresAt().orElse(null),
                     claims, true), redactor));
         } catch (StateUnavailableException e) {

@@ -20,6 +20,26 @@ final class CountingState implements SharedState {
         return used.add(key);
     }
 
+    final Map<String, String> kept = new ConcurrentHashMap<>();
+
+    /** Only {@link #keep} fails: the store went away between the replay check and the issue. */
+    volatile boolean keepFails;
+
+    @Override
+    public void keep(String key, String value, Duration ttl) {
+        check();
+        if (keepFails) {
+            throw new StateUnavailableException("the test store stopped keeping values", null);
+        }
+        kept.put(key, value);
+    }
+
+    @Override
+    public java.util.Optional<String> take(String key) {
+        check();
+        return java.util.Optional.ofNullable(kept.remove(key));
+    }
+
     @Override
     public boolean recorded(String key) {
         check();

@@ -82,8 +82,15 @@ class GitHubAppThroughTheServiceTest {
                     secrets:
                       GITHUB_APP_KEY: {file: app.pem}
                     """.formatted(port, url, ci.url()));
+            // A second replica on the same shared state, as behind a load balancer.
+            int otherPort = LoopbackPort.free();
+            Path otherConfig = Files.writeString(dir.resolve("other.yaml"), Files.readString(config)
+                    .replace("127.0.0.1:" + port, "127.0.0.1:" + otherPort));
+            CountingState shared = new CountingState();
             try (TokenExchangeService service = TokenExchangeService.start(ServiceConfigReader.read(config),
-                    new CountingState(), name -> null, audit, Clock.systemUTC())) {
+                    shared, name -> null, audit, Clock.systemUTC());
+                 TokenExchangeService other = TokenExchangeService.start(ServiceConfigReader.read(otherConfig),
+                         shared, name -> null, audit, Clock.systemUTC())) {
                 String token = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url),
                         Duration.ofMinutes(5), Map.of("repository", "acme/app", "ref", "refs/heads/main"));
                 FormBody form = new FormBody.Builder().add("grant_type", TokenEndpoint.GRANT_TYPE)
@@ -106,6 +113,35 @@ class GitHubAppThroughTheServiceTest {
                 String everything = answer + audit.toString(StandardCharsets.UTF_8);
                 assertThat(everything).doesNotContain("PRIVATE KEY").doesNotContain(pem.substring(40, 100))
                         .doesNotContain(token);
+
+                // What is kept for revocation is sealed: the store holds neither the token nor what it is for.
+                assertThat(shared.kept).hasSize(1);
+                assertThat(String.join("\n", shared.kept.values())).doesNotContain(issued).doesNotContain("github-app")
+                        .doesNotContain("7001");
+                assertThat(github.live(issued)).isTrue();
+                try (Response revoked = new OkHttpClient().newCall(new Request.Builder().url(other.uri() + "/revoke")
+                        .post(new FormBody.Builder().add("token", issued).build()).build()).execute()) {
+                    assertThat(revoked.code()).isEqualTo(200);
+                }
+                assertThat(github.live(issued)).as("revoked at GitHub through the other replica").isFalse();
+                assertThat(shared.kept).isEmpty();
+
+                // A credential no replica could revoke is not handed out: it is taken back at once.
+                shared.keepFails = true;
+                String fresh = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url),
+                        Duration.ofMinutes(5), Map.of("repository", "acme/app", "ref", "refs/heads/main"));
+                FormBody again = new FormBody.Builder().add("grant_type", TokenEndpoint.GRANT_TYPE)
+                        .add("subject_token", fresh).add("subject_token_type", "urn:ietf:params:oauth:token-type:id_token")
+                        .add("audience", "read-app").build();
+                try (Response response = new OkHttpClient().newCall(new Request.Builder().url(url + "/token")
+                        .post(again).build()).execute()) {
+                    String body = response.body().string();
+                    assertThat(response.code()).as(body).isEqualTo(503);
+                    assertThat(body).contains("it was revoked and nothing was issued").doesNotContain("ghs_");
+                }
+                assertThat(github.liveCount()).as("the installation token was revoked at GitHub").isZero();
+                assertThat(audit.toString(StandardCharsets.UTF_8)).contains("\"outcome\":\"REVOKED\"")
+                        .doesNotContain(issued);
             }
         }
     }

@@ -32,6 +32,7 @@ public final class MemoryState implements SharedState {
     private final Clock clock;
     private final Table replay;
     private final Table rates;
+    private final Table kept;
 
     /** With {@link #DEFAULT_MAX_ENTRIES} replay keys and {@link #DEFAULT_MAX_ENTRIES} rate-limit buckets at most. */
     public MemoryState(Clock clock) {
@@ -52,6 +53,9 @@ public final class MemoryState implements SharedState {
                         + "or run several replicas on a shared Redis (redis://host:port)");
         this.rates = new Table(maxEntries, "rate-limit buckets",
                 "shorten the rate-limit window, raise the cap, "
+                        + "or run several replicas on a shared Redis (redis://host:port)");
+        this.kept = new Table(maxEntries, "revocable credentials",
+                "lower the profiles' lifetimes (each is kept until it expires), raise the cap, "
                         + "or run several replicas on a shared Redis (redis://host:port)");
     }
 
@@ -78,6 +82,31 @@ public final class MemoryState implements SharedState {
         synchronized (replay) {
             replay.purge(clock.millis());
             return replay.get(digest) != null;
+        }
+    }
+
+    @Override
+    public void keep(String key, String value, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long ttlMillis = Keys.ttlMillis(ttl);
+        String digest = Keys.digest(key);
+        synchronized (kept) {
+            long now = clock.millis();
+            kept.purge(now);
+            kept.remove(digest);
+            kept.add(digest, expiry(now, ttlMillis)).value = value;
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> take(String key) {
+        Objects.requireNonNull(key, "key");
+        String digest = Keys.digest(key);
+        synchronized (kept) {
+            kept.purge(clock.millis());
+            Slot slot = kept.remove(digest);
+            return slot == null ? java.util.Optional.empty() : java.util.Optional.of(slot.value);
         }
     }
 
@@ -127,8 +156,8 @@ public final class MemoryState implements SharedState {
 
     @Override
     public String toString() {
-        return "MemoryState[one replica, at most " + replay.max + " replay keys and " + rates.max
-                + " rate-limit buckets]";
+        return "MemoryState[one replica, at most " + replay.max + " replay keys, " + rates.max
+                + " rate-limit buckets and " + kept.max + " revocable credentials]";
     }
 
     /** Entries by digest, also queued by expiry so that purging touches only expired ones. Guard with its lock. */
@@ -156,6 +185,16 @@ public final class MemoryState implements SharedState {
             return slots.get(digest);
         }
 
+        Slot remove(String digest) {
+            Slot slot = slots.remove(digest);
+            if (slot != null) {
+                // Linear in the queue, but only revocations remove early (once per credential), and it keeps the
+                // queue exactly as large as the table, so the cap bounds memory.
+                byExpiry.remove(slot);
+            }
+            return slot;
+        }
+
         Slot add(String digest, long expiresAt) {
             if (slots.size() >= max) {
                 throw new StateUnavailableException("the in-memory state holds its maximum of " + max + " unexpired "
@@ -168,11 +207,12 @@ public final class MemoryState implements SharedState {
         }
     }
 
-    /** One key or bucket; {@code count} is the bucket's requests in its window (unused for replay keys). */
+    /** One key or bucket; {@code count} is a bucket's requests in its window, {@code value} what a key keeps. */
     private static final class Slot {
         final String digest;
         final long expiresAt;
         long count;
+        String value;
 
         Slot(String digest, long expiresAt) {
             this.digest = digest;

@@ -164,6 +164,23 @@ public final class RedisState implements SharedState {
     }
 
     @Override
+    public void keep(String key, String value, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long ttlMillis = Keys.ttlMillis(ttl);
+        String redisKey = prefix + "kept:" + Keys.digest(key);
+        call(() -> client.set(redisKey, value, SetParams.setParams().px(ttlMillis)));
+    }
+
+    /** GETDEL (Redis 6.2+): one command, so two replicas cannot both take the value. */
+    @Override
+    public java.util.Optional<String> take(String key) {
+        Objects.requireNonNull(key, "key");
+        String redisKey = prefix + "kept:" + Keys.digest(key);
+        return java.util.Optional.ofNullable(call(() -> client.getDel(redisKey)));
+    }
+
+    @Override
     public boolean withinLimit(String bucket, int limit, Duration window) {
         Objects.requireNonNull(bucket, "bucket");
         Keys.checkLimit(limit);

@@ -28,6 +28,21 @@ public interface SharedState extends AutoCloseable {
     boolean recorded(String key);
 
     /**
+     * Keeps {@code value} under {@code key} for {@code ttl}, replacing what was there: what a replica issued, for
+     * whichever replica is asked to revoke it. Values are opaque to the store (the service encrypts them).
+     *
+     * @throws StateUnavailableException when the store cannot answer, or is full
+     */
+    void keep(String key, String value, Duration ttl);
+
+    /**
+     * Removes and returns the value kept under {@code key}, atomically: of two replicas taking it at once, one gets it.
+     *
+     * @throws StateUnavailableException when the store cannot answer
+     */
+    java.util.Optional<String> take(String key);
+
+    /**
      * Counts one request against {@code bucket} (e.g. {@code subject:repo:acme/app:ref:refs/heads/main}).
      *
      * @return true while at most {@code limit} requests fell in the current {@code window}

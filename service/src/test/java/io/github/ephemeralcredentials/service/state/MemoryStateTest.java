@@ -49,6 +49,32 @@ class MemoryStateTest {
     }
 
     @Test
+    void aKeptValueIsTakenOnceAndGoneAtItsTtl() {
+        MemoryState state = new MemoryState(clock);
+
+        state.keep("issued:a", "sealed-1", TTL);
+        state.keep("issued:a", "sealed-2", TTL);
+        assertThat(state.take("issued:a")).as("the last value kept").contains("sealed-2");
+        assertThat(state.take("issued:a")).as("taken once").isEmpty();
+
+        state.keep("issued:b", "sealed-3", TTL);
+        clock.advance(TTL);
+        assertThat(state.take("issued:b")).isEmpty();
+    }
+
+    @Test
+    void keptValuesAreCappedAndTakingMakesRoom() {
+        MemoryState state = new MemoryState(clock, 2);
+        state.keep("a", "1", TTL);
+        state.keep("b", "2", TTL);
+        assertThatThrownBy(() -> state.keep("c", "3", TTL)).isInstanceOf(StateUnavailableException.class)
+                .hasMessageContaining("revocable credentials");
+        assertThat(state.take("a")).contains("1");
+        state.keep("c", "3", TTL);
+        assertThat(state.take("c")).contains("3");
+    }
+
+    @Test
     void aSubMillisecondTtlStillRecordsTheKey() {
         MemoryState state = new MemoryState(clock);
 

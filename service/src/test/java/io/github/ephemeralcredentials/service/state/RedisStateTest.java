@@ -68,6 +68,16 @@ class RedisStateTest {
     }
 
     @Test
+    void aValueKeptByOneReplicaIsTakenOnceByTheOther() {
+        RedisState one = replica();
+        RedisState two = replica();
+
+        one.keep("issued:x", "sealed", TTL);
+        assertThat(two.take("issued:x")).contains("sealed");
+        assertThat(one.take("issued:x")).isEmpty();
+    }
+
+    @Test
     void aKeyIsFirstUsedAgainOnceItsTtlEnds() {
         RedisState one = replica();
         RedisState two = replica();

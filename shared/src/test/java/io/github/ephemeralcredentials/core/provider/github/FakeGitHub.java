@@ -49,6 +49,16 @@ public final class FakeGitHub extends Dispatcher {
     /** Where installation tokens come from: a test may hand in the shared {@code SecretCanary}'s. */
     java.util.function.Supplier<String> secrets = () -> "canary-" + UUID.randomUUID();
 
+    /** Whether an installation token it issued is still valid (not revoked). */
+    public boolean live(String token) {
+        return liveTokens.containsKey(token);
+    }
+
+    /** How many installation tokens it issued are still valid. */
+    public int liveCount() {
+        return liveTokens.size();
+    }
+
     public FakeGitHub(long appId, RSAPublicKey appKey) {
         this.appId = appId;
         this.appKey = appKey;
