@@ -67,16 +67,11 @@ class IntrospectionTest {
                 rules:
                   - {name: acme, issuer: "%s", profiles: [internal-api, other-api], claims: {repository: acme/app}}
                 """.formatted(API, ci.url()));
-        Path config = Files.writeString(dir.resolve("service.yaml"), """
-                listen: 127.0.0.1:%d
-                url: %s
-                trust: [%s]
-                policy: policy.yaml
+        Path config = ServiceFiles.config(dir, "service.yaml", port, url, ci.url(), """
                 secrets:
                   API_INTROSPECTION: {env: API_INTROSPECTION}
                 introspection:
-                  internal-api: {secret: API_INTROSPECTION, audience: %s}
-                """.formatted(port, url, ci.url(), API));
+                  internal-api: {secret: API_INTROSPECTION, audience: %s}""".formatted(API));
         service = TokenExchangeService.start(ServiceConfigReader.read(config), new MemoryState(Clock.systemUTC()),
                 Map.of("API_INTROSPECTION", CLIENT_SECRET + "\n")::get, audit, Clock.systemUTC());
     }

@@ -13,9 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
@@ -34,10 +32,23 @@ class ReplicasTest {
 
 
     private Response exchange(int port, String token) throws Exception {
-        return http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/token").post(new FormBody.Builder()
-                .add("grant_type", TokenEndpoint.GRANT_TYPE).add("subject_token", token)
-                .add("subject_token_type", "urn:ietf:params:oauth:token-type:id_token").add("audience", "internal-api")
-                .build()).build()).execute();
+        return ServiceFiles.exchange(http, "http://127.0.0.1:" + port, token);
+    }
+
+    /** Two replicas behind {@code url} on one Redis, with {@code extra} configuration each. */
+    private TokenExchangeService[] replicas(RedisServer redis, IssuerServer ci, String url, int a, int b, String extra,
+                                           java.util.function.Function<String, String> env) throws Exception {
+        ServiceFiles.jwtPolicy(dir, ci.url());
+        TokenExchangeService[] both = new TokenExchangeService[2];
+        int[] ports = {a, b};
+        for (int i = 0; i < 2; i++) {
+            Path config = ServiceFiles.config(dir, "replica-" + i + ".yaml", ports[i], url, ci.url(),
+                    "store: " + redis.uri() + "\n" + extra);
+            both[i] = TokenExchangeService.start(ServiceConfigReader.read(config),
+                    SharedStates.open(redis.uri(), Clock.systemUTC()), env, OutputStream.nullOutputStream(),
+                    Clock.systemUTC());
+        }
+        return both;
     }
 
     @Test
@@ -45,35 +56,11 @@ class ReplicasTest {
         try (RedisServer redis = RedisServer.start();
              IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
             String url = "https://exchange.example.com";
-            Files.writeString(dir.resolve("policy.yaml"), """
-                    version: 1
-                    profiles:
-                      internal-api:
-                        provider: jwt
-                        maxLifetime: 5m
-                        parameters: {audience: https://api.internal.example}
-                    rules:
-                      - {name: any-acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
-                    """.formatted(ci.url()));
             int a = LoopbackPort.free();
             int b = LoopbackPort.free();
-            String config = """
-                    listen: 127.0.0.1:%d
-                    url: %s
-                    trust: [%s]
-                    policy: policy.yaml
-                    store: %s
-                    """;
-            Path configA = Files.writeString(dir.resolve("a.yaml"), config.formatted(a, url, ci.url(), redis.uri()));
-            Path configB = Files.writeString(dir.resolve("b.yaml"), config.formatted(b, url, ci.url(), redis.uri()));
-            try (TokenExchangeService first = TokenExchangeService.start(ServiceConfigReader.read(configA),
-                    SharedStates.open(redis.uri(), Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(),
-                    Clock.systemUTC());
-                 TokenExchangeService second = TokenExchangeService.start(ServiceConfigReader.read(configB),
-                         SharedStates.open(redis.uri(), Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(),
-                         Clock.systemUTC())) {
-                String token = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
-                        Map.of("repository", "acme/app"));
+            TokenExchangeService[] replicas = replicas(redis, ci, url, a, b, "", n -> null);
+            try (TokenExchangeService first = replicas[0]; TokenExchangeService second = replicas[1]) {
+                String token = ServiceFiles.token(ci, url, "acme/app");
                 try (Response atA = exchange(a, token); Response atB = exchange(b, token)) {
                     assertThat(atA.code()).isEqualTo(200);
                     assertThat(atB.code()).isEqualTo(400);
@@ -82,8 +69,7 @@ class ReplicasTest {
                 }
 
                 redis.stop();
-                String fresh = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url),
-                        Duration.ofMinutes(5), Map.of("repository", "acme/app"));
+                String fresh = ServiceFiles.token(ci, url, "acme/app");
                 try (Response down = exchange(b, fresh);
                      Response health = http.newCall(new Request.Builder().url("http://127.0.0.1:" + b + "/healthz")
                              .build()).execute();
@@ -118,39 +104,18 @@ class ReplicasTest {
         try (RedisServer redis = RedisServer.start();
              IssuerServer ci = new IssuerServer(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()), Clock.systemUTC())) {
             String url = "https://exchange.example.com";
-            Files.writeString(dir.resolve("policy.yaml"), """
-                    version: 1
-                    profiles:
-                      internal-api: {provider: jwt, maxLifetime: 5m, parameters: {audience: https://api.internal.example}}
-                    rules:
-                      - {name: any-acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
-                    """.formatted(ci.url()));
             // Replicas behind one URL share their signing keys, as relying parties fetch one JWKS.
             Files.writeString(dir.resolve("keys.json"), KeyRing.generate(SigningAlgorithm.ES256, Instant.now())
                     .toSecretJson());
             int a = LoopbackPort.free();
             int b = LoopbackPort.free();
-            String config = """
-                    listen: 127.0.0.1:%d
-                    url: %s
-                    trust: [%s]
-                    policy: policy.yaml
+            TokenExchangeService[] replicas = replicas(redis, ci, url, a, b, """
                     signing-keys: keys.json
-                    store: %s
                     secrets: {API: {env: API}}
-                    introspection: {api: {secret: API, audience: https://api.internal.example}}
-                    """;
-            Path configA = Files.writeString(dir.resolve("a.yaml"), config.formatted(a, url, ci.url(), redis.uri()));
-            Path configB = Files.writeString(dir.resolve("b.yaml"), config.formatted(b, url, ci.url(), redis.uri()));
-            java.util.function.Function<String, String> env = Map.of("API", "s3cret")::get;
-            try (TokenExchangeService first = TokenExchangeService.start(ServiceConfigReader.read(configA),
-                    SharedStates.open(redis.uri(), Clock.systemUTC()), env, OutputStream.nullOutputStream(),
-                    Clock.systemUTC());
-                 TokenExchangeService second = TokenExchangeService.start(ServiceConfigReader.read(configB),
-                         SharedStates.open(redis.uri(), Clock.systemUTC()), env, OutputStream.nullOutputStream(),
-                         Clock.systemUTC())) {
-                String token = ci.issuer().mint("repo:acme/app:ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
-                        Map.of("repository", "acme/app"));
+                    introspection: {api: {secret: API, audience: https://api.internal.example}}""",
+                    Map.of("API", "s3cret")::get);
+            try (TokenExchangeService first = replicas[0]; TokenExchangeService second = replicas[1]) {
+                String token = ServiceFiles.token(ci, url, "acme/app");
                 String jwt;
                 try (Response issued = exchange(a, token)) {
                     jwt = new ObjectMapper().readTree(issued.body().string()).path("access_token").asText();

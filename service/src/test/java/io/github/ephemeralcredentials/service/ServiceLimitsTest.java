@@ -34,37 +34,18 @@ class ServiceLimitsTest {
 
 
     private TokenExchangeService start(IssuerServer ci, String url, int port, String extra) throws Exception {
-        Files.writeString(dir.resolve("policy.yaml"), """
-                version: 1
-                profiles:
-                  internal-api:
-                    provider: jwt
-                    maxLifetime: 5m
-                    parameters: {audience: https://api.internal.example}
-                rules:
-                  - {name: acme, issuer: "%s", profiles: [internal-api], claims: {repository: acme/app}}
-                """.formatted(ci.url()));
-        Path config = Files.writeString(dir.resolve("service.yaml"), """
-                listen: 127.0.0.1:%d
-                url: %s
-                trust: [%s]
-                policy: policy.yaml
-                %s
-                """.formatted(port, url, ci.url(), extra));
+        ServiceFiles.jwtPolicy(dir, ci.url());
+        Path config = ServiceFiles.config(dir, "service.yaml", port, url, ci.url(), extra);
         return TokenExchangeService.start(ServiceConfigReader.read(config), SharedStates.open("memory",
                 Clock.systemUTC()), n -> null, OutputStream.nullOutputStream(), Clock.systemUTC());
     }
 
     private static String token(IssuerServer ci, String url, String repository) {
-        return ci.issuer().mint("repo:" + repository + ":ref:refs/heads/main", List.of(url), Duration.ofMinutes(5),
-                Map.of("repository", repository));
+        return ServiceFiles.token(ci, url, repository);
     }
 
     private static Response exchange(OkHttpClient http, String base, String token) throws Exception {
-        return http.newCall(new Request.Builder().url(base + "/token").post(new FormBody.Builder()
-                .add("grant_type", TokenEndpoint.GRANT_TYPE).add("subject_token", token)
-                .add("subject_token_type", "urn:ietf:params:oauth:token-type:jwt").add("audience", "internal-api")
-                .build()).build()).execute();
+        return ServiceFiles.exchange(http, base, token);
     }
 
     @Test
