@@ -6,6 +6,7 @@ import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
@@ -28,7 +29,9 @@ final class SecretMasker extends TaskListenerDecorator {
      *                   during the block, and those tokens did not exist when this masker was made
      */
     SecretMasker(Collection<String> secrets, boolean signedJwts) {
-        this.secrets = secrets.stream().map(Secret::fromString).toList();
+        // A plain ArrayList: this object is part of the Pipeline's persisted program state.
+        this.secrets = new ArrayList<>();
+        secrets.forEach(s -> this.secrets.add(Secret.fromString(s)));
         this.signedJwts = signedJwts;
     }
 

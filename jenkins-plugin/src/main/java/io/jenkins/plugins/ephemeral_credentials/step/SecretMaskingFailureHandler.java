@@ -4,6 +4,7 @@ import hudson.util.Secret;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -22,7 +23,9 @@ final class SecretMaskingFailureHandler implements FailureHandler {
     private final List<Secret> secrets;
 
     SecretMaskingFailureHandler(Collection<String> secrets) {
-        this.secrets = secrets.stream().map(Secret::fromString).toList();
+        // A plain ArrayList: this object is part of the Pipeline's persisted program state.
+        this.secrets = new ArrayList<>();
+        secrets.forEach(s -> this.secrets.add(Secret.fromString(s)));
     }
 
     @Override
