@@ -135,6 +135,8 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         StepContext context = getContext();
         Run<?, ?> run = context.get(Run.class);
         TaskListener listener = context.get(TaskListener.class);
+        // Looked up now: after an abort the context is complete, and the cleanup below still needs both.
+        FilePath workspace = context.get(FilePath.class);
         EphemeralCredentialsConfiguration config = EphemeralCredentialsConfiguration.get();
         Policy policy = config.trustPolicy().orElseThrow(() -> new AbortException("No Ephemeral Credentials trust "
                 + "policy is configured, so every request is denied; an administrator writes one in Manage Jenkins > "
@@ -183,7 +185,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             // back. The abort interrupted this thread; the revocation must go out all the same.
             boolean interrupted = Thread.interrupted();
             try {
-                cleanUp(listener, context.get(FilePath.class));
+                cleanUp(listener, workspace);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -209,7 +211,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             startBody(environment, sensitive);
         } catch (Exception | Error e) {
             // The block never ran: take the credential back now instead of leaving it valid until it expires.
-            cleanUp(listener, context.get(FilePath.class));
+            cleanUp(listener, workspace);
             throw e;
         }
     }
