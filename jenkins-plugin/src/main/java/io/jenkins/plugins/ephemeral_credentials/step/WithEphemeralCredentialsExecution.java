@@ -265,7 +265,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             StepContext context = getContext();
             TaskListener listener = context.get(TaskListener.class);
             FilePath workspace = context.get(FilePath.class);
-            Computer.threadPoolForRemoting.submit(() -> {
+            Computer.threadPoolForRemoting.execute(() -> {
                 try {
                     cleanUp(listener, workspace);
                 } catch (Exception | Error e) {
