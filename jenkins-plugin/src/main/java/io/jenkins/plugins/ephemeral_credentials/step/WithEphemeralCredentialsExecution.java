@@ -37,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -104,7 +103,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     private boolean cleanedUp;
 
     private transient volatile ScheduledFuture<?> refresher;
-    /** Who takes the credential back if the step is aborted before its block starts; in memory only. */
+    /** Whether an abort came before the block started (then {@link #begin} takes the credential back); in memory only. */
     private transient BlockStart blockStart;
 
     WithEphemeralCredentialsExecution(StepContext context, String profile, String audience, boolean tokenFile) {
@@ -158,7 +157,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         // The controller minted this token itself: its claims are verified by construction. The provider gets this
         // very token first (the claims the policy read are its), and fresh ones should its retries outlive it.
         AtomicBoolean first = new AtomicBoolean(true);
-        ExchangeOutcome outcome = uninterruptibly(() -> new Exchange(ProviderSet.forProfile(profile),
+        ExchangeOutcome outcome = uninterruptibly("the exchange", () -> new Exchange(ProviderSet.forProfile(profile),
                 AuditTrail.CLAIMS, Clock.systemUTC()).run(plan, token.claims(), () -> first.getAndSet(false)
                         ? token.token() : Issuer.get().mint(run, resolvedAudience, lifetime).token()));
         Redactor redactor = Redactor.of(token.token()).and(ProviderSet.secretsOf(profile));
@@ -180,17 +179,9 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         issued.cleanup().secrets().forEach(s -> secrets.add(Secret.fromString(s)));
         // Files are moved to the agent below and deleted there at the end; the record keeps what to revoke.
         cleanupRecord = Secret.fromString(issued.cleanup().withFiles(new ArrayList<>()).toJson());
-        if (!blockStart().issued(issued.cleanup())) {
-            // Aborted while the provider call was in flight: stop() found nothing to revoke, so it is ours to take
-            // back. The abort interrupted this thread; the revocation must go out all the same.
-            boolean interrupted = Thread.interrupted();
-            try {
-                cleanUp(listener, workspace);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        if (blockStart().aborted()) {
+            // Aborted while the provider call was in flight: the block will never run, take the credential back.
+            takeBackAfterAbort(credential, listener, workspace);
             return;
         }
         try {
@@ -205,28 +196,56 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             credential.values().stream().filter(v -> v.secret() && v.envVar() != null)
                     .map(CredentialValue::envVar).forEach(sensitive::add);
             if (!blockStart().start()) {
-                return; // aborted meanwhile: stop() took the credential back and failed the step
+                // Aborted meanwhile (stop() already failed the step): the block will never run.
+                takeBackAfterAbort(credential, listener, workspace);
+                return;
             }
             bodyStarted = true;
             startBody(environment, sensitive);
         } catch (Exception | Error e) {
             // The block never ran: take the credential back now instead of leaving it valid until it expires.
-            cleanUp(listener, workspace);
+            try {
+                takeBackAfterAbort(credential, listener, workspace);
+            } catch (Exception | Error cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
             throw e;
         }
     }
 
-    /** The longest an exchange may take, retries included, before the step gives up waiting for it. */
-    private static final Duration EXCHANGE_DEADLINE = Duration.ofMinutes(5);
+    /**
+     * Revokes a credential whose block will never run and deletes its files, those already moved to the agent and
+     * those still on the controller. An abort interrupted this thread (and another stop request may interrupt it
+     * again): the revocation must go out all the same.
+     */
+    private void takeBackAfterAbort(EphemeralCredential credential, TaskListener listener, FilePath workspace)
+            throws Exception {
+        for (Path local : credential.files()) {
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException e) {
+                listener.getLogger().println("[Ephemeral Credentials] WARNING: could not delete " + local
+                        + " on the controller; delete it by hand, it holds credential material");
+            }
+        }
+        uninterruptibly("the revocation", () -> {
+            cleanUp(listener, workspace);
+            return null;
+        });
+    }
+
+    /** The longest a provider call may take, retries included, before the step gives up waiting for it. */
+    private static final Duration PROVIDER_DEADLINE = Duration.ofMinutes(5);
 
     /**
-     * Runs the exchange on core's I/O pool and waits for it through interrupts: an abort interrupts this thread, and a
-     * provider call cut off halfway could leave a credential issued that nobody knows about. Once the exchange has
-     * returned, {@link BlockStart} decides who revokes. Bounded by {@link #EXCHANGE_DEADLINE}.
+     * Runs a provider call on core's I/O pool and waits for it through interrupts: an abort interrupts this thread, and
+     * an exchange cut off halfway could leave a credential issued that nobody knows about (a revocation cut off, one
+     * left valid). Once the exchange has returned, {@link BlockStart} decides who revokes. Bounded by
+     * {@link #PROVIDER_DEADLINE}.
      */
-    private ExchangeOutcome uninterruptibly(Callable<ExchangeOutcome> exchange) throws Exception {
-        Future<ExchangeOutcome> running = Computer.threadPoolForRemoting.submit(exchange);
-        long deadline = System.nanoTime() + EXCHANGE_DEADLINE.toNanos();
+    private <T> T uninterruptibly(String what, Callable<T> call) throws Exception {
+        Future<T> running = Computer.threadPoolForRemoting.submit(call);
+        long deadline = System.nanoTime() + PROVIDER_DEADLINE.toNanos();
         boolean interrupted = false;
         try {
             while (true) {
@@ -241,8 +260,8 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
                     throw e;
                 } catch (TimeoutException e) {
                     running.cancel(true);
-                    throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): the exchange "
-                            + "did not finish within " + EXCHANGE_DEADLINE.toMinutes() + " minutes; check that the "
+                    throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): " + what
+                            + " did not finish within " + PROVIDER_DEADLINE.toMinutes() + " minutes; check that the "
                             + "provider is reachable from this controller (Jenkins' proxy settings apply)");
                 }
             }
@@ -254,27 +273,15 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     }
 
     /**
-     * An abort (the build's stop button, a timeout) while this step itself runs, i.e. before its block started or
-     * after it ended. Between the exchange and the block's start the credential would otherwise stay valid until it
-     * expires: revoke it, off this thread (it may be the CPS VM thread), with what the block's end would use.
+     * An abort (the build's stop button, a timeout) while this step itself runs: before its block started, or after
+     * it ended. Before the start, {@link #begin} is still running (exchanging, or preparing the block) and takes back
+     * whatever the exchange issued as soon as it sees the abort, when the provider call returns at the latest; this
+     * method does no I/O, since it may run on the CPS VM thread. Its interrupt does not cut off the provider call (see
+     * {@link #uninterruptibly}), so an issued credential is never lost to it.
      */
     @Override
     public void stop(Throwable cause) throws Exception {
-        Optional<CleanupRecord> issuedButNotStarted = blockStart().abort();
-        if (issuedButNotStarted.isPresent()) {
-            StepContext context = getContext();
-            TaskListener listener = context.get(TaskListener.class);
-            FilePath workspace = context.get(FilePath.class);
-            Computer.threadPoolForRemoting.execute(() -> {
-                try {
-                    cleanUp(listener, workspace);
-                } catch (Exception | Error e) {
-                    LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): could not take back the "
-                            + "credential of an aborted step; it stays valid until it expires: {1}",
-                            new Object[] {profile, TOKEN_SHAPED.redact(String.valueOf(e))});
-                }
-            });
-        }
+        blockStart().abort();
         super.stop(cause);
     }
 

@@ -3,90 +3,76 @@ package io.github.ephemeralcredentials.core.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.ephemeralcredentials.core.credential.Revocation;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BlockStartTest {
 
-    private static final CleanupRecord RECORD = new CleanupRecord("token-exchange",
-            Instant.parse("2030-01-01T00:10:00Z"), List.of(new Revocation("token-exchange", "oauth-token",
-                    Map.of("token", "canary-access-token"))), List.of(), List.of());
-
     @Test
-    void anAbortBetweenTheExchangeAndTheBlockStartRevokesAndTheBlockNeverStarts() {
-        BlockStart start = new BlockStart();
+    void anAbortDuringTheProviderCallIsSeenAsSoonAsTheExchangeReturns() {
+        BlockStart block = new BlockStart();
 
-        assertThat(start.issued(RECORD)).isTrue();
-        assertThat(start.abort()).contains(RECORD);
-        assertThat(start.start()).isFalse();
-        assertThat(start.started()).isFalse();
-        assertThat(start.abort()).isEmpty();
+        assertThat(block.abort()).as("had started").isFalse();
+
+        assertThat(block.aborted()).isTrue();
+        assertThat(block.start()).isFalse();
     }
 
     @Test
-    void anAbortDuringTheProviderCallLeavesTheRevocationToTheExchangingSide() {
-        BlockStart start = new BlockStart();
+    void anAbortBetweenTheExchangeAndTheStartStopsTheStart() {
+        BlockStart block = new BlockStart();
+        assertThat(block.aborted()).isFalse();
 
-        assertThat(start.abort()).isEmpty();
-        assertThat(start.issued(RECORD)).isFalse();
-        assertThat(start.start()).isFalse();
+        assertThat(block.abort()).isFalse();
+
+        assertThat(block.start()).as("the exchanging side revokes instead").isFalse();
     }
 
     @Test
-    void anAbortAfterTheBlockStartedIsTheBlocksToHandle() {
-        BlockStart start = new BlockStart();
+    void anAbortAfterTheStartIsTheBlocksToHandle() {
+        BlockStart block = new BlockStart();
 
-        assertThat(start.issued(RECORD)).isTrue();
-        assertThat(start.start()).isTrue();
-        assertThat(start.abort()).isEmpty();
-        assertThat(start.started()).isTrue();
+        assertThat(block.start()).isTrue();
+
+        assertThat(block.abort()).as("had started").isTrue();
+        assertThat(block.aborted()).isFalse();
     }
 
     @Test
-    void outOfOrderCallsAreBugsAndSaySo() {
-        assertThatThrownBy(() -> new BlockStart().start()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("only after a credential was issued");
-        BlockStart twice = new BlockStart();
-        twice.issued(RECORD);
-        assertThatThrownBy(() -> twice.issued(RECORD)).isInstanceOf(IllegalStateException.class);
+    void aBlockStartsOnce() {
+        BlockStart block = new BlockStart();
+        block.start();
+
+        assertThatThrownBy(block::start).isInstanceOf(IllegalStateException.class);
     }
 
-    /** However the two threads interleave, the credential is revoked exactly once or its block starts. */
+    /** However an abort and the start interleave, the block starts or the exchanging side revokes: never both, never neither. */
     @Test
-    void racingAnAbortAgainstTheStartRevokesExactlyOnceOrStarts() throws Exception {
+    void racingAnAbortAgainstTheStartGivesTheCredentialExactlyOneOwner() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 2_000; round++) {
-                BlockStart start = new BlockStart();
+                BlockStart block = new BlockStart();
                 CountDownLatch go = new CountDownLatch(1);
-                AtomicInteger revocations = new AtomicInteger();
                 Future<Boolean> starter = threads.submit(() -> {
                     go.await();
-                    if (!start.issued(RECORD)) {
-                        revocations.incrementAndGet();
-                        return false;
-                    }
-                    return start.start();
+                    return block.start();
                 });
-                Future<Optional<CleanupRecord>> aborter = threads.submit(() -> {
+                Future<Boolean> aborter = threads.submit(() -> {
                     go.await();
-                    return start.abort();
+                    return block.abort();
                 });
                 go.countDown();
-                boolean started = starter.get(10, TimeUnit.SECONDS);
-                aborter.get(10, TimeUnit.SECONDS).ifPresent(r -> revocations.incrementAndGet());
+                boolean blockStarted = starter.get(10, TimeUnit.SECONDS);
+                boolean abortSawItStarted = aborter.get(10, TimeUnit.SECONDS);
 
-                assertThat(started ? 0 : 1).as("round %d", round).isEqualTo(revocations.get());
+                // Started: the block's end owns it and the abort knows. Not started: the exchanging side revokes.
+                assertThat(abortSawItStarted).as("round %d", round).isEqualTo(blockStarted);
+                assertThat(block.aborted()).as("round %d", round).isEqualTo(!blockStarted);
             }
         } finally {
             threads.shutdownNow();
