@@ -15,6 +15,7 @@ import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.GlobalConfigurationCategory;
 import jenkins.model.Jenkins;
+import jenkins.model.JenkinsLocationConfiguration;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -217,7 +218,10 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String url = Util.fixEmptyAndTrim(value);
         if (url == null) {
-            return FormValidation.ok(Messages.EphemeralCredentialsConfiguration_DefaultIssuerUrl());
+            // The default needs the configured Jenkins URL: never one taken from a request.
+            return Util.fixEmptyAndTrim(JenkinsLocationConfiguration.get().getUrl()) == null
+                    ? FormValidation.warning(Messages.EphemeralCredentialsConfiguration_NoJenkinsUrl())
+                    : FormValidation.ok(Messages.EphemeralCredentialsConfiguration_DefaultIssuerUrl());
         }
         try {
             IssuerUrls.validate(url);

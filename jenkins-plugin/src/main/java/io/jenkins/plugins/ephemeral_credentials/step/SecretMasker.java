@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
 
 /**
@@ -21,7 +20,7 @@ final class SecretMasker extends TaskListenerDecorator {
 
     private static final long serialVersionUID = 1L;
 
-    private final List<Secret> secrets;
+    private final ArrayList<Secret> secrets;
     private final boolean signedJwts;
 
     /**

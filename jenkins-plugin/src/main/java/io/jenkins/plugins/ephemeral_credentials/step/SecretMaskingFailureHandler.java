@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.FailureHandler;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -20,7 +19,7 @@ final class SecretMaskingFailureHandler implements FailureHandler {
 
     private static final long serialVersionUID = 1L;
 
-    private final List<Secret> secrets;
+    private final ArrayList<Secret> secrets;
 
     SecretMaskingFailureHandler(Collection<String> secrets) {
         // A plain ArrayList: this object is part of the Pipeline's persisted program state.

@@ -8,9 +8,11 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.ExtensionList;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import hudson.util.Secret;
 import java.util.List;
+import jenkins.model.JenkinsLocationConfiguration;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +83,19 @@ class EphemeralCredentialsConfigurationTest {
         assertThatThrownBy(() -> config.configure(NO_REQUEST, badUrl)).isInstanceOfSatisfying(
                 Descriptor.FormException.class, e -> assertThat(e.getFormField()).isEqualTo("issuerUrl"))
                 .hasMessageContaining("must use https");
+    }
+
+    @Test
+    void theIssuerUrlCheckWarnsWhileNoJenkinsUrlIsConfigured() {
+        EphemeralCredentialsConfiguration config = EphemeralCredentialsConfiguration.get();
+        assertThat(config.doCheckIssuerUrl("").kind).isEqualTo(FormValidation.Kind.OK);
+
+        JenkinsLocationConfiguration.get().setUrl(null);
+
+        FormValidation check = config.doCheckIssuerUrl("");
+        assertThat(check.kind).isEqualTo(FormValidation.Kind.WARNING);
+        assertThat(check.getMessage()).contains("No Jenkins URL is configured");
+        assertThat(config.doCheckIssuerUrl("https://keys.example.com/jenkins").kind).isEqualTo(FormValidation.Kind.OK);
     }
 
     @Test
