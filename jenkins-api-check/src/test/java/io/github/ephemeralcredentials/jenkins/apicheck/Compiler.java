@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.jenkins.apicheck;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -18,8 +19,8 @@ final class Compiler {
     private Compiler() {
     }
 
-    /** @param sources class name → source text */
-    static Path compile(Path output, Map<String, String> sources) throws IOException {
+    /** @param sources class name → source text; {@code classPath} is added before this test's own */
+    static Path compile(Path output, Map<String, String> sources, Path... classPath) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<JavaFileObject> units = new ArrayList<>();
         sources.forEach((name, text) -> units.add(new SimpleJavaFileObject(
@@ -31,8 +32,13 @@ final class Compiler {
         }));
         StringWriter errors = new StringWriter();
         // No -Werror here: the scan, not javac's lint, is under test (javac only warns on deprecation).
-        boolean ok = javac.getTask(errors, null, null, List.of("-d", output.toString(), "-classpath",
-                System.getProperty("java.class.path"), "-proc:none", "-nowarn"), null, units).call();
+        StringBuilder path = new StringBuilder();
+        for (Path entry : classPath) {
+            path.append(entry).append(File.pathSeparator);
+        }
+        path.append(System.getProperty("java.class.path"));
+        boolean ok = javac.getTask(errors, null, null, List.of("-d", output.toString(), "-classpath", path.toString(),
+                "-proc:none", "-nowarn"), null, units).call();
         if (!ok) {
             throw new IllegalStateException("test sources do not compile:\n" + errors);
         }

@@ -2,7 +2,10 @@ package io.github.ephemeralcredentials.jenkins.apicheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,6 +159,60 @@ class RestrictedUseScanTest {
 
         assertThat(findings).extracting(Finding::target)
                 .contains("org.jenkinsci.plugins.workflow.steps.FailureHandler.merge(FailureHandler, FailureHandler)");
+    }
+
+    /**
+     * The restrictions no stub carries today, on an API compiled here, with the real checker's rules: DoNotUse on a
+     * class covers its members and nested classes; ProtectedExternally allows calls on super only.
+     */
+    @Test
+    void doNotUseCoversNestedMembersAndProtectedExternallyAllowsSuperCalls() throws Exception {
+        Path api = Compiler.compile(Files.createDirectories(dir.resolve("api")), Map.of("api.Internal", """
+                package api;
+                import org.kohsuke.accmod.Restricted;
+                import org.kohsuke.accmod.restrictions.DoNotUse;
+                @Restricted(DoNotUse.class)
+                public class Internal {
+                    public static class Nested {
+                        public static int count() { return 0; }
+                    }
+                }
+                """, "api.Base", """
+                package api;
+                import org.kohsuke.accmod.Restricted;
+                import org.kohsuke.accmod.restrictions.ProtectedExternally;
+                public class Base {
+                    @Restricted(ProtectedExternally.class)
+                    public void hook() { }
+                }
+                """));
+        Path classes = Compiler.compile(Files.createDirectories(dir.resolve("classes")), Map.of("p.Caller", """
+                package p;
+                class Caller extends api.Base {
+                    @Override
+                    public void hook() {
+                        super.hook();
+                    }
+                    int use(api.Base other) {
+                        other.hook();
+                        return api.Internal.Nested.count();
+                    }
+                }
+                """), api);
+
+        List<Finding> findings;
+        try (URLClassLoader dependencies = new URLClassLoader(new URL[] {api.toUri().toURL()},
+                getClass().getClassLoader())) {
+            findings = new RestrictedUseScan(dependencies, false).scan(classes);
+        }
+
+        assertThat(findings).extracting(Finding::target, f -> f.problem().substring(0, f.problem().indexOf(':')))
+                .containsExactlyInAnyOrder(
+                        tuple("api.Base.hook()", "is @Restricted(ProtectedExternally.class)"),
+                        tuple("api.Internal$Nested.count()", "is @Restricted(DoNotUse.class)"),
+                        tuple("api.Internal$Nested", "is @Restricted(DoNotUse.class)"));
+        assertThat(findings).filteredOn(f -> f.target().equals("api.Base.hook()"))
+                .extracting(Finding::location).containsExactly("Caller.java:8 (Caller.use)");
     }
 
     @Test
