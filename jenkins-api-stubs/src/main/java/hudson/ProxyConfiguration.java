@@ -1,5 +1,7 @@
 package hudson;
 
+import java.io.Serializable;
+
 import hudson.util.Secret;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -9,7 +11,9 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
  * plugin calls, and the restricted or deprecated members beside them that it must not call (kept, with their real
  * annotations, so the restricted-use scan has them to catch).
  */
-public final class ProxyConfiguration {
+public final class ProxyConfiguration implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public final String name = null;
     public final int port = 0;
 
