@@ -61,7 +61,8 @@ public final class IssuerPage extends ManagementLink implements StaplerProxy {
 
     /** The issuer URL, or {@code null} when none is configured (then {@link #getProblem()} says what to set). */
     public String getIssuerUrl() {
-        return issuer() == null ? null : issuer().issuer();
+        TokenIssuer issuer = issuer();
+        return issuer == null ? null : issuer.issuer();
     }
 
     /** What keeps this Jenkins from being an issuer, or {@code null}. */
@@ -75,11 +76,13 @@ public final class IssuerPage extends ManagementLink implements StaplerProxy {
     }
 
     public String getDiscoveryDocument() {
-        return issuer() == null ? null : issuer().discoveryDocument();
+        TokenIssuer issuer = issuer();
+        return issuer == null ? null : issuer.discoveryDocument();
     }
 
     public String getJwks() {
-        return issuer() == null ? null : issuer().jwks();
+        TokenIssuer issuer = issuer();
+        return issuer == null ? null : issuer.jwks();
     }
 
     public boolean isOverridden() {
