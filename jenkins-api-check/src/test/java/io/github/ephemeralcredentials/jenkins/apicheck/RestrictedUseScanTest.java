@@ -266,4 +266,25 @@ class RestrictedUseScanTest {
                 .hasMessageContaining("hudson.ProxyConfiguration.getPassword() is @Deprecated");
         RestrictedUseCheck.check(List.of(), classes);
     }
+
+    /** As jenkins-plugin-typecheck runs it (exec:java, the module's class path as the context class loader). */
+    @Test
+    void theEntryPointTheBuildRunsFailsOnAUseAndPassesWithout() throws Exception {
+        Path bad = Compiler.compile(Files.createDirectories(dir.resolve("bad")), Map.of("p.Thing", """
+                package p;
+                public class Thing extends hudson.model.AbstractDescribableImpl<Thing> {
+                }
+                """));
+        Path good = Compiler.compile(Files.createDirectories(dir.resolve("good")), Map.of("p.Thing", """
+                package p;
+                public class Thing implements hudson.model.Describable<Thing> {
+                }
+                """));
+
+        assertThatThrownBy(() -> RestrictedUseCheck.main(new String[] {bad.toString(), "true"}))
+                .hasMessageContaining("hudson.model.AbstractDescribableImpl is @Deprecated since 2.505");
+        RestrictedUseCheck.main(new String[] {good.toString(), "true"});
+        assertThatThrownBy(() -> RestrictedUseCheck.main(new String[] {good.toString()}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("usage:");
+    }
 }
