@@ -1,10 +1,10 @@
 package hudson;
 
 import java.io.IOException;
-import java.io.Serializable;
+import org.jenkinsci.remoting.SerializableOnlyOverRemoting;
 
 /** Compile-only stub of hudson.FilePath from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
-public final class FilePath implements Serializable {
+public final class FilePath implements SerializableOnlyOverRemoting {
     private static final long serialVersionUID = 1L;
 
     public String getRemote() {

@@ -1,12 +1,14 @@
 package hudson.model;
 
+import jenkins.util.io.OnMaster;
+
 import net.sf.json.JSONObject;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 
 /** Compile-only stub of hudson.model.Descriptor from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
-public abstract class Descriptor<T extends Describable<T>> implements Saveable {
+public abstract class Descriptor<T extends Describable<T>> implements Saveable, OnMaster {
     protected Descriptor() {
     }
 

@@ -1,10 +1,12 @@
 package hudson.model;
 
+import jenkins.util.io.OnMaster;
+
 import java.nio.charset.Charset;
 import java.util.List;
 
 /** Compile-only stub of hudson.model.Run from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
-public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> {
+public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> implements OnMaster {
     public final Charset getCharset() {
         throw new UnsupportedOperationException("compile-only stub");
     }

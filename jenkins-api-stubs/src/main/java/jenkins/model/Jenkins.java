@@ -1,5 +1,7 @@
 package jenkins.model;
 
+import jenkins.util.io.OnMaster;
+
 import hudson.model.ItemGroup;
 import hudson.model.TopLevelItem;
 import hudson.security.AccessControlled;
@@ -7,7 +9,7 @@ import hudson.security.Permission;
 import java.io.File;
 
 /** Compile-only stub of jenkins.model.Jenkins from org.jenkins-ci.main:jenkins-core 2.541.3: only the signatures the plugin calls. */
-public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled {
+public class Jenkins implements ItemGroup<TopLevelItem>, AccessControlled, OnMaster {
     public static final Permission ADMINISTER = null;
 
     /** The proxy of Manage Jenkins › System › HTTP Proxy Configuration, or {@code null}. */

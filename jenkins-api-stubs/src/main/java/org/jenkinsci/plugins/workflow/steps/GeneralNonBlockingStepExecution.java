@@ -18,6 +18,11 @@ public abstract class GeneralNonBlockingStepExecution extends StepExecution {
     }
 
     @Override
+    public void stop(Throwable cause) throws Exception {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
+    @Override
     public void onResume() {
         throw new UnsupportedOperationException("compile-only stub");
     }

@@ -15,6 +15,10 @@ public abstract class StepExecution implements Serializable {
 
     public abstract boolean start() throws Exception;
 
+    public void stop(Throwable cause) throws Exception {
+        throw new UnsupportedOperationException("compile-only stub");
+    }
+
     public void onResume() {
     }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.GlobalConfigurationCategory;
 import jenkins.model.Jenkins;
+import jenkins.model.JenkinsLocationConfiguration;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -60,7 +61,7 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
 
     @Override
     public String getDisplayName() {
-        return "Ephemeral Credentials";
+        return Messages.EphemeralCredentialsConfiguration_DisplayName();
     }
 
     @Override
@@ -109,7 +110,7 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
 
     @DataBoundSetter
     public void setTokenLifetimeMinutes(int tokenLifetimeMinutes) {
-        this.tokenLifetimeMinutes = inRange("tokenLifetimeMinutes", tokenLifetimeMinutes, 1, 60);
+        this.tokenLifetimeMinutes = Setting.TOKEN_LIFETIME_MINUTES.check(tokenLifetimeMinutes);
         save();
     }
 
@@ -119,7 +120,7 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
 
     @DataBoundSetter
     public void setRotationDays(int rotationDays) {
-        this.rotationDays = inRange("rotationDays", rotationDays, 1, 365);
+        this.rotationDays = Setting.ROTATION_DAYS.check(rotationDays);
         save();
     }
 
@@ -129,7 +130,7 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
 
     @DataBoundSetter
     public void setKeyOverlapHours(int keyOverlapHours) {
-        this.keyOverlapHours = inRange("keyOverlapHours", keyOverlapHours, 2, 24 * 30);
+        this.keyOverlapHours = Setting.KEY_OVERLAP_HOURS.check(keyOverlapHours);
         save();
     }
 
@@ -158,7 +159,10 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
         return configured.compareTo(floor) < 0 ? floor : configured;
     }
 
-    /** Validates everything before binding anything, so a bad policy never replaces a good one, even in memory. */
+    /**
+     * Validates everything before binding anything, so a bad policy never replaces a good one, even in memory, and
+     * reports each problem against the field at fault.
+     */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         String text = json.optString("policy", "");
@@ -177,6 +181,13 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
                 throw new FormException(e.getMessage(), "issuerUrl");
             }
         }
+        for (Setting setting : Setting.values()) {
+            try {
+                setting.parse(json.optString(setting.field, ""));
+            } catch (IllegalArgumentException e) {
+                throw new FormException(e.getMessage(), setting.field);
+            }
+        }
         try (BulkChange bc = new BulkChange(this)) {
             // The form omits an empty list entirely; without this the last secret could never be removed.
             profileSecrets = new ArrayList<>();
@@ -184,10 +195,12 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
             bc.commit();
             return result;
         } catch (IOException e) {
-            throw new FormException("could not save the Ephemeral Credentials configuration: " + e.getMessage(), e, "policy");
+            throw new FormException(Messages.EphemeralCredentialsConfiguration_CouldNotSave(e.getMessage()), e,
+                    "policy");
         } catch (IllegalArgumentException e) {
+            // Everything else was checked above: what is left is a secret binding with a field left empty.
             load();
-            throw new FormException(e.getMessage(), "policy");
+            throw new FormException(e.getMessage(), "profileSecrets");
         }
     }
 
@@ -195,7 +208,7 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
     public FormValidation doCheckPolicy(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         if (Util.fixEmptyAndTrim(value) == null) {
-            return FormValidation.warning("No trust policy: every request for credentials is denied until you write one.");
+            return FormValidation.warning(Messages.EphemeralCredentialsConfiguration_NoPolicy());
         }
         return TrustPolicy.check(value);
     }
@@ -205,20 +218,16 @@ public final class EphemeralCredentialsConfiguration extends GlobalConfiguration
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String url = Util.fixEmptyAndTrim(value);
         if (url == null) {
-            return FormValidation.ok("Default: the Jenkins URL followed by /ephemeral-credentials-oidc");
+            // The default needs the configured Jenkins URL: never one taken from a request.
+            return Util.fixEmptyAndTrim(JenkinsLocationConfiguration.get().getUrl()) == null
+                    ? FormValidation.warning(Messages.EphemeralCredentialsConfiguration_NoJenkinsUrl())
+                    : FormValidation.ok(Messages.EphemeralCredentialsConfiguration_DefaultIssuerUrl());
         }
         try {
             IssuerUrls.validate(url);
-            return FormValidation.ok("Publish the discovery document and JWKS shown on the issuer page at this URL.");
+            return FormValidation.ok(Messages.EphemeralCredentialsConfiguration_PublishAtIssuerUrl());
         } catch (IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }
-    }
-
-    private static int inRange(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.ephemeral_credentials.config;
 
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsNameProvider;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
@@ -31,7 +30,7 @@ import org.kohsuke.stapler.verb.POST;
  * administrator binds it here, in the global configuration: builds never see the stored secret, only the ephemeral
  * credential the provider issues with it, and only when the trust policy allows the build that profile.
  */
-public final class ProfileSecret extends AbstractDescribableImpl<ProfileSecret> {
+public final class ProfileSecret implements Describable<ProfileSecret> {
 
     private final String profile;
     private final String variable;
@@ -39,9 +38,18 @@ public final class ProfileSecret extends AbstractDescribableImpl<ProfileSecret> 
 
     @DataBoundConstructor
     public ProfileSecret(String profile, String variable, String credentialsId) {
-        this.profile = Objects.requireNonNull(Util.fixEmptyAndTrim(profile), "profile");
-        this.variable = Objects.requireNonNull(Util.fixEmptyAndTrim(variable), "variable");
-        this.credentialsId = Objects.requireNonNull(Util.fixEmptyAndTrim(credentialsId), "credentialsId");
+        this.profile = required(profile, Messages.ProfileSecret_ProfileRequired());
+        this.variable = required(variable, Messages.ProfileSecret_VariableRequired());
+        this.credentialsId = required(credentialsId, Messages.ProfileSecret_CredentialsRequired());
+    }
+
+    /** @throws IllegalArgumentException saying what to fill in, for the form and for Configuration as Code alike */
+    private static String required(String value, String whatToDo) {
+        String trimmed = Util.fixEmptyAndTrim(value);
+        if (trimmed == null) {
+            throw new IllegalArgumentException(whatToDo);
+        }
+        return trimmed;
     }
 
     public String getProfile() {
@@ -87,31 +95,48 @@ public final class ProfileSecret extends AbstractDescribableImpl<ProfileSecret> 
 
         @Override
         public String getDisplayName() {
-            return "Secret for a profile";
+            return Messages.ProfileSecret_DisplayName();
+        }
+
+        /**
+         * Secret texts and secret files of the global credentials, as the system sees them (what {@link #resolve}
+         * reads), and always the current value, so saving the form never silently drops a binding whose credentials
+         * were removed or renamed meanwhile.
+         */
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            StandardListBoxModel items = new StandardListBoxModel();
+            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+                items.includeCurrentValue(Util.fixNull(credentialsId));
+                return items;
+            }
+            items.includeEmptyValue()
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
+                            CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(StringCredentials.class),
+                                    CredentialsMatchers.instanceOf(FileCredentials.class)))
+                    .includeCurrentValue(Util.fixNull(credentialsId));
+            return items;
         }
 
         @POST
-        public ListBoxModel doFillCredentialsIdItems() {
-            ListBoxModel items = new ListBoxModel();
-            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
-                return items;
-            }
-            items.add("- none -", "");
-            for (StandardCredentials c : CredentialsProvider.lookupCredentialsInItemGroup(
-                    StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of())) {
-                if (c instanceof StringCredentials || c instanceof FileCredentials) {
-                    items.add(CredentialsNameProvider.name(c), c.getId());
-                }
-            }
-            return items;
+        public FormValidation doCheckProfile(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Util.fixEmptyAndTrim(value) == null
+                    ? FormValidation.error(Messages.ProfileSecret_ProfileRequired()) : FormValidation.ok();
         }
 
         @POST
         public FormValidation doCheckVariable(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Util.fixEmptyAndTrim(value) == null
-                    ? FormValidation.error("Name the variable the profile's parameters name for this secret, e.g. the value of client-secret-env")
-                    : FormValidation.ok();
+                    ? FormValidation.error(Messages.ProfileSecret_VariableRequired()) : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Util.fixEmptyAndTrim(value) == null
+                    ? FormValidation.error(Messages.ProfileSecret_CredentialsRequired()) : FormValidation.ok();
         }
     }
 }

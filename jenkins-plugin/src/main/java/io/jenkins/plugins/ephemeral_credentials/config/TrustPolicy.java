@@ -42,8 +42,8 @@ final class TrustPolicy {
         }
         List<LintFinding> findings = policy.lint();
         if (findings.isEmpty()) {
-            return FormValidation.ok("Valid: " + policy.profiles().size() + " profile(s), " + policy.rules().size()
-                    + " rule(s).");
+            return FormValidation.ok(Messages.EphemeralCredentialsConfiguration_ValidPolicy(
+                    String.valueOf(policy.profiles().size()), String.valueOf(policy.rules().size())));
         }
         List<FormValidation> warnings = new ArrayList<>();
         findings.forEach(f -> warnings.add(FormValidation.warning(f.toString())));

@@ -3,14 +3,14 @@ package io.jenkins.plugins.ephemeral_credentials.issuer;
 import hudson.model.Job;
 import hudson.model.Run;
 import io.github.ephemeralcredentials.core.oidc.BuildFacts;
+import java.util.ArrayList;
 import java.util.List;
-import jenkins.model.Jenkins;
 import jenkins.scm.api.SCMHead;
 import jenkins.scm.api.mixin.ChangeRequestSCMHead;
 
 /**
  * A build's facts, read from Jenkins' own records of it (job, number, SCM head, causes), never from its environment
- * variables, which the build can set itself.
+ * variables, which the build can set itself, and its URLs from the configured Jenkins URL.
  */
 final class BuildIdentity {
 
@@ -19,11 +19,9 @@ final class BuildIdentity {
 
     static BuildFacts of(Run<?, ?> run) {
         Job<?, ?> job = run.getParent();
-        String root = Jenkins.get().getRootUrl();
-        if (root == null) {
-            throw new IllegalStateException("Jenkins URL is not set: set it in Manage Jenkins > System; tokens name "
-                    + "the controller and the build by their URLs");
-        }
+        // The configured URL only: getRootUrl() would fall back to a request's headers.
+        String root = Issuer.configuredJenkinsUrl()
+                .orElseThrow(() -> new IssuerNotConfiguredException(Messages.Issuer_NotConfigured()));
         // Branch projects of a multibranch project know their head; other jobs have none.
         SCMHead head = SCMHead.HeadByItem.findHead(job);
         String project = head == null ? null : job.getParent().getFullName();
@@ -34,7 +32,8 @@ final class BuildIdentity {
             changeId = change.getId();
             changeTarget = change.getTarget().getName();
         }
-        List<String> causes = run.getCauses().stream().map(c -> c.getClass().getName()).toList();
+        List<String> causes = new ArrayList<>();
+        run.getCauses().forEach(c -> causes.add(c.getClass().getName()));
         return new BuildFacts(root, job.getFullName(), project, branch, changeId, changeTarget, run.getNumber(),
                 root + run.getUrl(), BuildFacts.trigger(causes), run.getExternalizableId());
     }

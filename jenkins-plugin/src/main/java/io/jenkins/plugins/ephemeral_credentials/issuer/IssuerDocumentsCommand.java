@@ -2,6 +2,7 @@ package io.jenkins.plugins.ephemeral_credentials.issuer;
 
 import hudson.Extension;
 import hudson.cli.CLICommand;
+import io.github.ephemeralcredentials.core.oidc.TokenIssuer;
 import jenkins.model.Jenkins;
 import org.kohsuke.args4j.Argument;
 
@@ -23,20 +24,23 @@ public final class IssuerDocumentsCommand extends CLICommand {
 
     @Override
     public String getShortDescription() {
-        return "Prints the Ephemeral Credentials OIDC discovery document or JWKS, to publish at the issuer URL.";
+        return Messages.IssuerDocumentsCommand_ShortDescription();
     }
 
     @Override
     protected int run() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        switch (document) {
-            case "discovery" -> stdout.println(Issuer.get().tokenIssuer().discoveryDocument());
-            case "jwks" -> stdout.println(Issuer.get().tokenIssuer().jwks());
-            default -> {
-                stderr.println("Unknown document '" + document + "': use 'discovery' or 'jwks'");
-                return 2;
-            }
+        if (!document.equals("discovery") && !document.equals("jwks")) {
+            stderr.println("Unknown document '" + document + "': use 'discovery' or 'jwks'");
+            return 2;
         }
-        return 0;
+        try {
+            TokenIssuer issuer = Issuer.get().tokenIssuer();
+            stdout.println(document.equals("discovery") ? issuer.discoveryDocument() : issuer.jwks());
+            return 0;
+        } catch (IssuerNotConfiguredException e) {
+            stderr.println(e.getMessage());
+            return 3;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.ephemeral_credentials.step;
 
 import hudson.ProxyConfiguration;
+import hudson.util.Secret;
 import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.http.ProxyConfig;
@@ -73,8 +74,9 @@ final class ProviderSet {
         if (proxy == null || proxy.name == null) {
             return HttpSettings.DEFAULT;
         }
+        Secret password = proxy.getSecretPassword();
         return HttpSettings.DEFAULT.withProxy(ProxyConfig.hostAndPort(proxy.name, proxy.port, proxy.getUserName(),
-                proxy.getPassword(), proxy.noProxyHost));
+                password == null ? null : password.getPlainText(), proxy.getNoProxyHost()));
     }
 
     /** All secrets bound to {@code profile}, for masking. */

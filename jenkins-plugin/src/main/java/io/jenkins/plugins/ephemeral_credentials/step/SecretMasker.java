@@ -6,8 +6,8 @@ import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import org.jenkinsci.plugins.workflow.log.TaskListenerDecorator;
 
 /**
@@ -20,7 +20,7 @@ final class SecretMasker extends TaskListenerDecorator {
 
     private static final long serialVersionUID = 1L;
 
-    private final List<Secret> secrets;
+    private final ArrayList<Secret> secrets;
     private final boolean signedJwts;
 
     /**
@@ -28,7 +28,9 @@ final class SecretMasker extends TaskListenerDecorator {
      *                   during the block, and those tokens did not exist when this masker was made
      */
     SecretMasker(Collection<String> secrets, boolean signedJwts) {
-        this.secrets = secrets.stream().map(Secret::fromString).toList();
+        // A plain ArrayList: this object is part of the Pipeline's persisted program state.
+        this.secrets = new ArrayList<>();
+        secrets.forEach(s -> this.secrets.add(Secret.fromString(s)));
         this.signedJwts = signedJwts;
     }
 

@@ -4,9 +4,9 @@ import hudson.util.Secret;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.FailureHandler;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -19,10 +19,12 @@ final class SecretMaskingFailureHandler implements FailureHandler {
 
     private static final long serialVersionUID = 1L;
 
-    private final List<Secret> secrets;
+    private final ArrayList<Secret> secrets;
 
     SecretMaskingFailureHandler(Collection<String> secrets) {
-        this.secrets = secrets.stream().map(Secret::fromString).toList();
+        // A plain ArrayList: this object is part of the Pipeline's persisted program state.
+        this.secrets = new ArrayList<>();
+        secrets.forEach(s -> this.secrets.add(Secret.fromString(s)));
     }
 
     @Override

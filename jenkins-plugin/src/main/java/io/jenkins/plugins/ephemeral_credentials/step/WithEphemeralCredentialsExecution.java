@@ -2,6 +2,7 @@ package io.jenkins.plugins.ephemeral_credentials.step;
 
 import hudson.AbortException;
 import hudson.FilePath;
+import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.slaves.WorkspaceList;
@@ -10,6 +11,7 @@ import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Redactor;
+import io.github.ephemeralcredentials.core.exchange.BlockStart;
 import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
@@ -22,6 +24,7 @@ import io.github.ephemeralcredentials.core.oidc.TokenFileRefresh;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import io.jenkins.plugins.ephemeral_credentials.issuer.Issuer;
+import io.jenkins.plugins.ephemeral_credentials.issuer.IssuerNotConfiguredException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +38,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -89,8 +97,14 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     private long tokenLifetimeSeconds;
     /** Set, under this execution's lock, once the block has ended: no token file is written after that. */
     private volatile boolean ended;
+    /** Set once the block started with the credential: from then on the block's end cleans up. */
+    private boolean bodyStarted;
+    /** Set, under this execution's lock, by the one cleanup that runs: revocation happens once. */
+    private boolean cleanedUp;
 
     private transient volatile ScheduledFuture<?> refresher;
+    /** Whether an abort came before the block started (then {@link #begin} takes the credential back); in memory only. */
+    private transient BlockStart blockStart;
 
     WithEphemeralCredentialsExecution(StepContext context, String profile, String audience, boolean tokenFile) {
         super(context);
@@ -109,10 +123,19 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         return false;
     }
 
+    private synchronized BlockStart blockStart() {
+        if (blockStart == null) {
+            blockStart = new BlockStart();
+        }
+        return blockStart;
+    }
+
     private void begin() throws Exception {
         StepContext context = getContext();
         Run<?, ?> run = context.get(Run.class);
         TaskListener listener = context.get(TaskListener.class);
+        // Looked up now: after an abort the context is complete, and the cleanup below still needs both.
+        FilePath workspace = context.get(FilePath.class);
         EphemeralCredentialsConfiguration config = EphemeralCredentialsConfiguration.get();
         Policy policy = config.trustPolicy().orElseThrow(() -> new AbortException("No Ephemeral Credentials trust "
                 + "policy is configured, so every request is denied; an administrator writes one in Manage Jenkins > "
@@ -120,7 +143,12 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         Plan plan = plan(policy);
         resolvedAudience = plan.audience();
         Duration lifetime = config.tokenLifetime();
-        BuildToken token = Issuer.get().mint(run, resolvedAudience, lifetime);
+        BuildToken token;
+        try {
+            token = Issuer.get().mint(run, resolvedAudience, lifetime);
+        } catch (IssuerNotConfiguredException e) {
+            throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): " + e.getMessage());
+        }
         issuer = token.claims().issuer();
         subject = token.claims().subject();
         tokenId = token.claims().jwtId().orElse(null);
@@ -129,9 +157,9 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         // The controller minted this token itself: its claims are verified by construction. The provider gets this
         // very token first (the claims the policy read are its), and fresh ones should its retries outlive it.
         AtomicBoolean first = new AtomicBoolean(true);
-        ExchangeOutcome outcome = new Exchange(ProviderSet.forProfile(profile), AuditTrail.CLAIMS, Clock.systemUTC())
-                .run(plan, token.claims(), () -> first.getAndSet(false) ? token.token()
-                        : Issuer.get().mint(run, resolvedAudience, lifetime).token());
+        ExchangeOutcome outcome = uninterruptibly("the exchange", () -> new Exchange(ProviderSet.forProfile(profile),
+                AuditTrail.CLAIMS, Clock.systemUTC()).run(plan, token.claims(), () -> first.getAndSet(false)
+                        ? token.token() : Issuer.get().mint(run, resolvedAudience, lifetime).token()));
         Redactor redactor = Redactor.of(token.token()).and(ProviderSet.secretsOf(profile));
         AuditTrail.write(outcome.audit(), redactor, listener);
         if (outcome instanceof ExchangeOutcome.Denied denied) {
@@ -150,7 +178,12 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
         credential.secrets().forEach(s -> secrets.add(Secret.fromString(s)));
         issued.cleanup().secrets().forEach(s -> secrets.add(Secret.fromString(s)));
         // Files are moved to the agent below and deleted there at the end; the record keeps what to revoke.
-        cleanupRecord = Secret.fromString(issued.cleanup().withFiles(List.of()).toJson());
+        cleanupRecord = Secret.fromString(issued.cleanup().withFiles(new ArrayList<>()).toJson());
+        if (blockStart().aborted()) {
+            // Aborted while the provider call was in flight: the block will never run, take the credential back.
+            takeBackAfterAbort(credential, listener, workspace);
+            return;
+        }
         try {
             Map<String, String> environment = environment(credential);
             if (tokenFile) {
@@ -162,12 +195,94 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
             Set<String> sensitive = new LinkedHashSet<>();
             credential.values().stream().filter(v -> v.secret() && v.envVar() != null)
                     .map(CredentialValue::envVar).forEach(sensitive::add);
+            if (!blockStart().start()) {
+                // Aborted meanwhile (stop() already failed the step): the block will never run.
+                takeBackAfterAbort(credential, listener, workspace);
+                return;
+            }
+            bodyStarted = true;
             startBody(environment, sensitive);
         } catch (Exception | Error e) {
             // The block never ran: take the credential back now instead of leaving it valid until it expires.
-            new Cleanup().finished(getContext());
+            try {
+                takeBackAfterAbort(credential, listener, workspace);
+            } catch (Exception | Error cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
             throw e;
         }
+    }
+
+    /**
+     * Revokes a credential whose block will never run and deletes its files, those already moved to the agent and
+     * those still on the controller. An abort interrupted this thread (and another stop request may interrupt it
+     * again): the revocation must go out all the same.
+     */
+    private void takeBackAfterAbort(EphemeralCredential credential, TaskListener listener, FilePath workspace)
+            throws Exception {
+        for (Path local : credential.files()) {
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException e) {
+                listener.getLogger().println("[Ephemeral Credentials] WARNING: could not delete " + local
+                        + " on the controller; delete it by hand, it holds credential material");
+            }
+        }
+        uninterruptibly("the revocation", () -> {
+            cleanUp(listener, workspace);
+            return null;
+        });
+    }
+
+    /** The longest a provider call may take, retries included, before the step gives up waiting for it. */
+    private static final Duration PROVIDER_DEADLINE = Duration.ofMinutes(5);
+
+    /**
+     * Runs a provider call on core's I/O pool and waits for it through interrupts: an abort interrupts this thread, and
+     * an exchange cut off halfway could leave a credential issued that nobody knows about (a revocation cut off, one
+     * left valid). Once the exchange has returned, {@link BlockStart} decides who revokes. Bounded by
+     * {@link #PROVIDER_DEADLINE}.
+     */
+    private <T> T uninterruptibly(String what, Callable<T> call) throws Exception {
+        Future<T> running = Computer.threadPoolForRemoting.submit(call);
+        long deadline = System.nanoTime() + PROVIDER_DEADLINE.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                } catch (TimeoutException e) {
+                    running.cancel(true);
+                    throw new AbortException("withEphemeralCredentials(profile: '" + profile + "'): " + what
+                            + " did not finish within " + PROVIDER_DEADLINE.toMinutes() + " minutes; check that the "
+                            + "provider is reachable from this controller (Jenkins' proxy settings apply)");
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * An abort (the build's stop button, a timeout) while this step itself runs: before its block started, or after
+     * it ended. Before the start, {@link #begin} is still running (exchanging, or preparing the block) and takes back
+     * whatever the exchange issued as soon as it sees the abort, when the provider call returns at the latest; this
+     * method does no I/O, since it may run on the CPS VM thread. Its interrupt does not cut off the provider call (see
+     * {@link #uninterruptibly}), so an issued credential is never lost to it.
+     */
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        blockStart().abort();
+        super.stop(cause);
     }
 
     /**
@@ -242,31 +357,25 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
     public void onResume() {
         // Persisted state: true if the controller went down while start()'s background part was running.
         boolean interruptedWhileStarting = blocksRestart();
-        // Then this fails the step, and the block never runs: nothing to refresh, only a file to take back.
+        // Then this fails the step, and the block never runs: nothing to refresh, only what was issued to take back.
         super.onResume();
-        if (tokenFileName == null || ended) {
+        if (interruptedWhileStarting && !bodyStarted) {
+            cleanUpAfterFailedStart();
             return;
         }
-        if (interruptedWhileStarting) {
-            deleteTokenFileAfterFailedStart();
-        } else {
+        if (tokenFileName != null && !ended) {
             refreshTokenFile(true);
         }
     }
 
-    private void deleteTokenFileAfterFailedStart() {
-        synchronized (this) {
-            ended = true;
-        }
+    private void cleanUpAfterFailedStart() {
         try {
-            FilePath workspace = getContext().get(FilePath.class);
-            if (workspace != null) {
-                WorkspaceList.tempDir(workspace).child(tokenFileName).delete();
-            }
+            StepContext context = getContext();
+            cleanUp(context.get(TaskListener.class), context.get(FilePath.class));
         } catch (IOException | RuntimeException e) {
-            LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): could not delete the token file {1} "
-                    + "of a step the restart interrupted; delete it by hand: {2}",
-                    new Object[] {profile, tokenFileName, TOKEN_SHAPED.redact(String.valueOf(e))});
+            LOGGER.log(Level.WARNING, "withEphemeralCredentials(profile: ''{0}''): could not clean up after a step the "
+                    + "restart interrupted; delete {1} by hand, and the credential stays valid until it expires: {2}",
+                    new Object[] {profile, agentFiles, TOKEN_SHAPED.redact(String.valueOf(e))});
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -309,7 +418,7 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
 
     private void startBody(Map<String, String> environment, Set<String> sensitive) throws IOException, InterruptedException {
         StepContext context = getContext();
-        List<String> masked = secrets.stream().map(Secret::getPlainText).toList();
+        List<String> masked = plainSecrets();
         context.newBodyInvoker()
                 .withContexts(
                         EnvironmentExpander.merge(context.get(EnvironmentExpander.class),
@@ -327,43 +436,59 @@ final class WithEphemeralCredentialsExecution extends GeneralNonBlockingStepExec
 
         @Override
         protected void finished(StepContext context) throws Exception {
-            synchronized (WithEphemeralCredentialsExecution.this) {
-                // A refresh in progress finishes writing before the file is deleted below; none starts after.
-                ended = true;
+            cleanUp(context.get(TaskListener.class), context.get(FilePath.class));
+        }
+    }
+
+    /**
+     * Revokes what can be and deletes the credential's files, once, whoever asks first: the block's end, a failed start,
+     * an abort before the block started, or a resume after a restart that interrupted the start.
+     */
+    private void cleanUp(TaskListener listener, FilePath workspace) throws IOException, InterruptedException {
+        synchronized (this) {
+            // A refresh in progress finishes writing before the file is deleted below; none starts after.
+            ended = true;
+            if (cleanedUp) {
+                return;
             }
-            ScheduledFuture<?> refreshing = refresher;
-            if (refreshing != null) {
-                refreshing.cancel(false);
-            }
-            TaskListener listener = context.get(TaskListener.class);
-            Redactor redactor = Redactor.of(secrets.stream().map(Secret::getPlainText).toList());
-            List<String> problems = new ArrayList<>();
-            CleanupRecord record = cleanupRecord == null ? null
-                    : CleanupRecord.fromJson(cleanupRecord.getPlainText(), "the step's saved cleanup record");
-            if (record != null && !record.revocations().isEmpty()) {
-                CredentialLifecycle.CleanupReport report = new CredentialLifecycle(
-                        ProviderSet.forProfile(profile), Clock.systemUTC()).cleanup(record);
-                report.failures().forEach(f -> problems.add(f.what() + ": " + redactor.redact(f.message())));
-                AuditTrail.write(AuditRecord.builder().timestamp(Instant.now()).issuer(issuer).subject(subject)
-                        .profile(profile).provider(provider).expiresAt(expiresAt).outcome(AuditRecord.Outcome.REVOKED)
-                        .reason(report.clean() ? null : "REVOCATION_FAILED", null).tokenId(tokenId).build(),
-                        redactor, listener);
-            }
-            FilePath workspace = context.get(FilePath.class);
-            if (!agentFiles.isEmpty() && workspace != null) {
-                FilePath tmp = WorkspaceList.tempDir(workspace);
-                for (String name : agentFiles) {
-                    try {
-                        tmp.child(name).delete();
-                    } catch (IOException e) {
-                        problems.add("file " + name + " in " + tmp.getRemote() + ": " + redactor.redact(e.getMessage())
-                                + "; delete it by hand, it holds credential material");
-                    }
+            cleanedUp = true;
+        }
+        ScheduledFuture<?> refreshing = refresher;
+        if (refreshing != null) {
+            refreshing.cancel(false);
+        }
+        Redactor redactor = Redactor.of(plainSecrets());
+        List<String> problems = new ArrayList<>();
+        CleanupRecord record = cleanupRecord == null ? null
+                : CleanupRecord.fromJson(cleanupRecord.getPlainText(), "the step's saved cleanup record");
+        if (record != null && !record.revocations().isEmpty()) {
+            CredentialLifecycle.CleanupReport report = new CredentialLifecycle(
+                    ProviderSet.forProfile(profile), Clock.systemUTC()).cleanup(record);
+            report.failures().forEach(f -> problems.add(f.what() + ": " + redactor.redact(f.message())));
+            AuditTrail.write(AuditRecord.builder().timestamp(Instant.now()).issuer(issuer).subject(subject)
+                    .profile(profile).provider(provider).expiresAt(expiresAt).outcome(AuditRecord.Outcome.REVOKED)
+                    .reason(report.clean() ? null : "REVOCATION_FAILED", null).tokenId(tokenId).build(),
+                    redactor, listener);
+        }
+        if (!agentFiles.isEmpty() && workspace != null) {
+            FilePath tmp = WorkspaceList.tempDir(workspace);
+            for (String name : agentFiles) {
+                try {
+                    tmp.child(name).delete();
+                } catch (IOException e) {
+                    problems.add("file " + name + " in " + tmp.getRemote() + ": " + redactor.redact(e.getMessage())
+                            + "; delete it by hand, it holds credential material");
                 }
             }
-            for (String problem : problems) {
-                listener.getLogger().println("[Ephemeral Credentials] WARNING: could not clean up " + problem);
-            }
         }
+        for (String problem : problems) {
+            listener.getLogger().println("[Ephemeral Credentials] WARNING: could not clean up " + problem);
+        }
+    }
+
+    private List<String> plainSecrets() {
+        List<String> plain = new ArrayList<>();
+        secrets.forEach(secret -> plain.add(secret.getPlainText()));
+        return plain;
     }
 }

@@ -68,7 +68,7 @@ public final class WithEphemeralCredentialsStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "Bind short-lived credentials from an Ephemeral Credentials profile";
+            return Messages.WithEphemeralCredentialsStep_DisplayName();
         }
 
         @Override

@@ -41,10 +41,14 @@ class ConfigurationAsCodeTest {
 
         String exported = toYamlString(node);
 
+        // JCasC writes a string with a newline in it as a literal block scalar (Scalar.Format.MULTILINESTRING), so
+        // the policy reads back exactly as the administrator wrote it: no escaped quotes, no \n.
         assertThat(exported).contains("issuerUrl: \"https://keys.example.com/jenkins\"")
                 .contains("tokenLifetimeMinutes: 5")
                 .contains("credentialsId: \"deploy-client-secret\"")
-                .contains("sub: \\\"job:apps/api:branch:main\\\"");
+                .contains("policy: |\n  version: 1\n  profiles:\n    deploy:\n      provider: token-exchange\n")
+                .contains("\n        sub: \"job:apps/api:branch:main\"\n")
+                .doesNotContain("\\\"").doesNotContain("\\n");
     }
 
     @Test

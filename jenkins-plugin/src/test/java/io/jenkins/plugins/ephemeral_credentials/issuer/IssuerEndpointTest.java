@@ -1,18 +1,26 @@
 package io.jenkins.plugins.ephemeral_credentials.issuer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.ExtensionList;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
 import java.time.Duration;
 import jenkins.model.Jenkins;
+import jenkins.model.JenkinsLocationConfiguration;
 import org.htmlunit.Page;
+import org.htmlunit.WebResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.springframework.security.access.AccessDeniedException;
 
 @WithJenkins
 class IssuerEndpointTest {
@@ -74,12 +82,68 @@ class IssuerEndpointTest {
         String second = IssuerKeys.get().ring().active().kid();
 
         EphemeralCredentialsConfiguration.get().setTokenLifetimeMinutes(7);
-        r.configRoundtrip();
+        // The configuration lives on the Security page, which only an administrator may submit.
+        JenkinsRule.WebClient admin = r.createWebClient().login("admin");
+        r.submit(admin.goTo("manage/configureSecurity/").getFormByName("config"));
+        assertThat(EphemeralCredentialsConfiguration.get().getTokenLifetimeMinutes()).isEqualTo(7);
 
         JsonNode jwks = json(r.createWebClient().goTo("ephemeral-credentials-oidc/jwks", "application/json"));
         assertThat(second).isNotEqualTo(first);
         assertThat(IssuerKeys.get().ring().active().kid()).isEqualTo(second);
         assertThat(jwks.findValuesAsText("kid")).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void withoutAConfiguredJenkinsUrlNothingIsServedWhateverTheRequestSays() throws Exception {
+        JenkinsLocationConfiguration.get().setUrl(null);
+        JenkinsRule.WebClient anonymous = r.createWebClient();
+        anonymous.setThrowExceptionOnFailingStatusCode(false);
+        // What Jenkins.getRootUrl() would otherwise build the issuer from.
+        anonymous.addRequestHeader("X-Forwarded-Host", "attacker.example");
+        anonymous.addRequestHeader("X-Forwarded-Proto", "https");
+
+        for (String document : new String[] {"/.well-known/openid-configuration", "/jwks"}) {
+            WebResponse response = anonymous.goTo("ephemeral-credentials-oidc" + document, null).getWebResponse();
+
+            assertThat(response.getStatusCode()).isEqualTo(503);
+            assertThat(response.getResponseHeaderValue("Cache-Control")).isEqualTo("no-store");
+            assertThat(response.getContentAsString()).contains("No Jenkins URL is configured")
+                    .contains("Manage Jenkins > System").doesNotContain("attacker.example");
+        }
+    }
+
+    @Test
+    void withoutAConfiguredJenkinsUrlTheIssuerPageSaysWhatToSet() throws Exception {
+        JenkinsLocationConfiguration.get().setUrl(null);
+
+        String page = r.createWebClient().login("admin").goTo("manage/ephemeral-credentials-issuer/")
+                .getWebResponse().getContentAsString();
+
+        assertThat(page).contains("No Jenkins URL is configured").doesNotContain("/.well-known/openid-configuration");
+    }
+
+    @Test
+    void theAdministratorsIssuerUrlIsServedWithoutAJenkinsUrlToo() throws Exception {
+        EphemeralCredentialsConfiguration.get().setIssuerUrl("https://keys.example.com/jenkins");
+        JenkinsLocationConfiguration.get().setUrl(null);
+
+        JsonNode discovery = json(r.createWebClient().goTo("ephemeral-credentials-oidc/.well-known/openid-configuration",
+                "application/json"));
+
+        assertThat(discovery.get("issuer").asText()).isEqualTo("https://keys.example.com/jenkins");
+        assertThat(discovery.get("jwks_uri").asText()).isEqualTo("https://keys.example.com/jenkins/jwks");
+    }
+
+    @Test
+    void theIssuerPageChecksAdministerItselfNotOnlyInItsLayout() {
+        IssuerPage page = ExtensionList.lookupSingleton(IssuerPage.class);
+
+        try (ACLContext ignored = ACL.as2(User.getById("developer", true).impersonate2())) {
+            assertThatThrownBy(page::getTarget).isInstanceOf(AccessDeniedException.class);
+        }
+        try (ACLContext ignored = ACL.as2(User.getById("admin", true).impersonate2())) {
+            assertThat(page.getTarget()).isSameAs(page);
+        }
     }
 
     private static int status(JenkinsRule.WebClient client, String path) throws Exception {

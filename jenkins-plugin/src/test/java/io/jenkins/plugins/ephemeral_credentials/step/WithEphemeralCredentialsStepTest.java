@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.model.Executor;
 import hudson.model.Result;
 import hudson.util.Secret;
 import io.jenkins.plugins.ephemeral_credentials.config.EphemeralCredentialsConfiguration;
@@ -11,6 +12,9 @@ import io.jenkins.plugins.ephemeral_credentials.config.ProfileSecret;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jenkins.model.JenkinsLocationConfiguration;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -46,6 +50,9 @@ class WithEphemeralCredentialsStepTest {
     private JenkinsRule r;
     private MockWebServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    /** Set by a test to hold the token endpoint's answer until it says so; counted down when the request arrived. */
+    private volatile CountDownLatch holdTokenAnswer;
+    private final CountDownLatch tokenRequested = new CountDownLatch(1);
 
     @BeforeEach
     void start(JenkinsRule r) throws Exception {
@@ -56,6 +63,15 @@ class WithEphemeralCredentialsStepTest {
             public MockResponse dispatch(RecordedRequest request) {
                 requests.add(request);
                 if (request.getUrl().encodedPath().equals("/token")) {
+                    tokenRequested.countDown();
+                    CountDownLatch hold = holdTokenAnswer;
+                    if (hold != null) {
+                        try {
+                            hold.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
                             .setHeader("Cache-Control", "no-store")
                             .body("{\"access_token\":\"" + ACCESS_TOKEN + "\",\"issued_token_type\":"
@@ -143,6 +159,54 @@ class WithEphemeralCredentialsStepTest {
                 .contains("[FAIL] sub").contains("job:deploy")
                 .contains("DENIED profile 'deploy'");
         assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void withoutAConfiguredJenkinsUrlTheStepFailsSayingWhatToSet() throws Exception {
+        JenkinsLocationConfiguration.get().setUrl(null);
+
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job("deploy"));
+
+        assertThat(JenkinsRule.getLog(run)).contains("withEphemeralCredentials(profile: 'deploy'): No Jenkins URL is "
+                + "configured").contains("set the Jenkins URL in Manage Jenkins > System");
+        assertThat(requests).isEmpty();
+    }
+
+    /**
+     * The build is aborted while the provider is still answering: the answer brings a credential nobody would use, and
+     * the step takes it back at once instead of leaving it valid until it expires. The block never runs.
+     */
+    @Test
+    void anAbortWhileTheProviderCallIsInFlightRevokesWhatWasIssued() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        holdTokenAnswer = release;
+        WorkflowRun run = job("deploy").scheduleBuild2(0).waitForStart();
+        assertThat(tokenRequested.await(60, TimeUnit.SECONDS)).as("the exchange reached the provider").isTrue();
+
+        Executor executor = run.getExecutor();
+        assertThat(executor).isNotNull();
+        executor.interrupt();
+        r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(run));
+        release.countDown();
+
+        RecordedRequest revocation = awaitRequest("/revoke");
+        assertThat(revocation.getBody().utf8()).contains("token=" + ACCESS_TOKEN);
+        assertThat(requests).filteredOn(q -> q.getUrl().encodedPath().equals("/revoke")).hasSize(1);
+        assertThat(JenkinsRule.getLog(run)).doesNotContain("inside:").doesNotContain(ACCESS_TOKEN)
+                .doesNotContain(CLIENT_SECRET);
+    }
+
+    private RecordedRequest awaitRequest(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (RecordedRequest request : requests) {
+                if (request.getUrl().encodedPath().equals(path)) {
+                    return request;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no request to " + path + " within 60 s; requests: " + requests);
     }
 
     @Test
