@@ -52,7 +52,7 @@ class ServiceConfigReaderTest {
                   KEY: {file: nowhere.pem, env: X}
                 limits: {per-subject-per-minute: -1}
                 """)).containsExactlyInAnyOrder(
-                service + ":5:1: unknown key 'stor' in the configuration (did you mean 'store'?); it takes limits, listen, policy, secrets, signing-algorithm, signing-keys, store, tls, trust, url",
+                service + ":5:1: unknown key 'stor' in the configuration (did you mean 'store'?); it takes introspection, limits, listen, policy, secrets, signing-algorithm, signing-keys, store, tls, trust, url",
                 service + ":2:6: 'url': issuer URL 'http://exchange.example.com' must use https: cloud providers fetch the discovery document and keys only over https",
                 service + ":3:9: 'trust': issuer URL 'https://gitlab.com/' ends with '/'; relying parties compare issuers exactly, so write it without the trailing slash",
                 service + ":4:9: 'policy' names " + dir.resolve("missing.yaml") + ", which is not a regular file (missing, a directory or a link); give the file itself",
