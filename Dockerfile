@@ -15,6 +15,7 @@ COPY demo/pom.xml demo/
 COPY cli/pom.xml cli/
 # Maven reads every module the root pom lists before it selects -pl cli, so their poms must be here too.
 COPY jenkins-api-stubs/pom.xml jenkins-api-stubs/
+COPY jenkins-api-check/pom.xml jenkins-api-check/
 COPY jenkins-plugin-typecheck/pom.xml jenkins-plugin-typecheck/
 # Dependencies first, so source edits reuse this layer. Sibling modules are not installed yet: ignore their absence.
 RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeGroupIds=io.github.ephemeralcredentials || true
