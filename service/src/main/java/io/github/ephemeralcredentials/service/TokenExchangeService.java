@@ -19,6 +19,7 @@ import io.github.ephemeralcredentials.service.state.SharedState;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -49,12 +50,14 @@ public final class TokenExchangeService implements AutoCloseable {
     private final SharedState state;
     private final PolicyReload reload;
     private final URI uri;
+    private final Path files;
 
-    private TokenExchangeService(Server server, SharedState state, PolicyReload reload, URI uri) {
+    private TokenExchangeService(Server server, SharedState state, PolicyReload reload, URI uri, Path files) {
         this.server = server;
         this.state = state;
         this.reload = reload;
         this.uri = uri;
+        this.files = files;
     }
 
     /** Checks the policy file now (SIGHUP), instead of at the next periodic check. */
@@ -83,8 +86,11 @@ public final class TokenExchangeService implements AutoCloseable {
                 : KeyRing.fromSecretJson(Files.readString(config.signingKeys()));
         TokenIssuer signer = new TokenIssuer(config.url(), () -> keys, clock);
         ServiceSecrets secrets = new ServiceSecrets(config.secrets(), environment);
+        // Files a profile asks for (an AWS credentials file, say) serve no client of the service; they go to a
+        // private directory that leaves with the service.
+        Path files = Files.createTempDirectory("ephemeral-credentials-service");
         Map<String, CredentialProvider> providers = Providers.standard(http, Retries.DEFAULT, secrets,
-                CredentialsFileHost.privateIn(Files.createTempDirectory("ephemeral-credentials-service")), clock, signer);
+                CredentialsFileHost.privateIn(files), clock, signer);
         ServiceMetrics metrics = new ServiceMetrics(java.util.Set.copyOf(config.trustedIssuers()), issuer -> jwks
                 .fetchedAt(issuer).map(at -> (double) Duration.between(at, clock.instant()).toSeconds())
                 .orElse(Double.NaN));
@@ -126,12 +132,17 @@ public final class TokenExchangeService implements AutoCloseable {
         String scheme = config.tls() != null ? "https" : "http";
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return new TokenExchangeService(server, state, reload,
-                URI.create(scheme + "://" + host + ":" + connector.getLocalPort()));
+                URI.create(scheme + "://" + host + ":" + connector.getLocalPort()), files);
     }
 
     /** Where the service listens (the actual port when the configuration asked for 0). */
     public URI uri() {
         return uri;
+    }
+
+    /** Where providers write files a profile asks for; removed when the service stops. */
+    Path privateDirectory() {
+        return files;
     }
 
     public void join() throws InterruptedException {
@@ -148,6 +159,12 @@ public final class TokenExchangeService implements AutoCloseable {
             throw new IllegalStateException("the service did not stop cleanly: " + e.getClass().getSimpleName(), e);
         } finally {
             state.close();
+            try {
+                CredentialsFileHost.deleteTree(files);
+            } catch (java.io.IOException e) {
+                System.err.println("ephemeral-credentials serve: could not remove its private directory " + files
+                        + " (" + e.getClass().getSimpleName() + ")");
+            }
         }
     }
 }

@@ -165,6 +165,14 @@ class IntrospectionTest {
     }
 
     @Test
+    void aStoppedServiceLeavesNoPrivateDirectoryBehind() {
+        java.nio.file.Path files = service.privateDirectory();
+        assertThat(files).isDirectory();
+        service.close();
+        assertThat(files).doesNotExist();
+    }
+
+    @Test
     void theConfigurationRefusesAClientWhoseSecretIsNotDeclared() throws Exception {
         Path config = Files.writeString(dir.resolve("bad.yaml"), """
                 url: https://exchange.example.com

@@ -119,6 +119,33 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
     }
 
     /**
+     * Removes {@code directory} and everything below it, never following a link (a link is removed, not its target):
+     * for a host's private directory when the host stops.
+     */
+    public static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(directory, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
      * With {@link #forDirectoryOwner}, gives {@code file} (already 0600) to the owner and group of {@link #directory}
      * when it lies there, at any depth, else of the directory it is in, unless this process already is that owner.
      * The workspace's owner, not the parent's: a subdirectory this process just created for a path the profile names

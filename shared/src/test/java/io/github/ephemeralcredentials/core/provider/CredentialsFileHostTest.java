@@ -138,4 +138,22 @@ class CredentialsFileHostTest {
         assertThatThrownBy(() -> new CredentialsFileHost(temp, ON_RUNNER, null, true, null, " "))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void deleteTreeRemovesLinksButNeverWhatTheyPointAt() throws IOException {
+        Path outside = Files.writeString(temp.resolve("outside.txt"), "keep me");
+        Path outsideDir = Files.createDirectories(temp.resolve("outside-dir"));
+        Files.writeString(outsideDir.resolve("inner.txt"), "keep me too");
+        Path tree = Files.createDirectories(temp.resolve("tree/sub"));
+        Files.writeString(tree.resolve("credentials"), "secret");
+        Files.createSymbolicLink(tree.resolve("file-link"), outside);
+        Files.createSymbolicLink(tree.resolve("dir-link"), outsideDir);
+
+        CredentialsFileHost.deleteTree(temp.resolve("tree"));
+        CredentialsFileHost.deleteTree(temp.resolve("tree"));
+
+        assertThat(temp.resolve("tree")).doesNotExist();
+        assertThat(outside).hasContent("keep me");
+        assertThat(outsideDir.resolve("inner.txt")).hasContent("keep me too");
+    }
 }
