@@ -28,6 +28,24 @@ import picocli.CommandLine.Parameters;
         subcommands = {ActionCommand.Main.class, ActionCommand.Post.class})
 final class ActionCommand {
 
+    /**
+     * The container's own invocations ({@code action main [WORKSPACE_ON_RUNNER]}, {@code action post}, fixed by
+     * action.yml) go straight to the step: they run once per job on a cold JVM, and building picocli's reflective
+     * model of every command costs more than the rest of the start-up. Anything else, {@code action --help}
+     * included, goes through picocli.
+     */
+    static java.util.Optional<Integer> containerStep(String[] args) {
+        if (args.length >= 2 && args[0].equals("action")) {
+            if (args[1].equals("main") && args.length <= 3 && (args.length == 2 || !args[2].startsWith("-"))) {
+                return java.util.Optional.of(new Main(args.length == 3 ? args[2] : null).call());
+            }
+            if (args[1].equals("post") && args.length == 2) {
+                return java.util.Optional.of(new Post().call());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     @Command(name = "main", description = "Request the job's OIDC token, exchange it, mask and export the credentials.")
     static final class Main implements Callable<Integer> {
         // action.yml passes github.workspace here: an argument is the one value the runner does not turn into a

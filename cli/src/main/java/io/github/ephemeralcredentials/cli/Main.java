@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ephemeral-credentials}: the root command. Subcommands are thin: each turns its arguments into one core call. */
 @Command(name = "ephemeral-credentials",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = VersionProvider.class,
         description = "Trade a CI job's OIDC token, under a trust policy, for scoped credentials that expire in minutes.",
         subcommands = {CommandLine.HelpCommand.class, PolicyCommand.class, ExchangeCommand.class, RevokeCommand.class, ServeCommand.class, DemoCommand.class, ActionCommand.class})
 public final class Main implements Runnable {
@@ -15,25 +15,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(containerStep(args).orElseGet(() -> run(args)));
-    }
-
-    /**
-     * The container's own invocations ({@code action main [WORKSPACE_ON_RUNNER]}, {@code action post}, fixed by
-     * action.yml) go straight to the step: they run once per job on a cold JVM, and building picocli's reflective
-     * model of every command costs more than the rest of the start-up. Anything else, {@code action --help}
-     * included, goes through picocli.
-     */
-    static java.util.Optional<Integer> containerStep(String[] args) {
-        if (args.length >= 2 && args[0].equals("action")) {
-            if (args[1].equals("main") && args.length <= 3 && (args.length == 2 || !args[2].startsWith("-"))) {
-                return java.util.Optional.of(new ActionCommand.Main(args.length == 3 ? args[2] : null).call());
-            }
-            if (args[1].equals("post") && args.length == 2) {
-                return java.util.Optional.of(new ActionCommand.Post().call());
-            }
-        }
-        return java.util.Optional.empty();
+        System.exit(ActionCommand.containerStep(args).orElseGet(() -> run(args)));
     }
 
     /** Runs without exiting the JVM, for tests and embedding. */
@@ -44,13 +26,5 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"ephemeral-credentials " + (version == null ? "(development build)" : version)};
-        }
     }
 }

@@ -27,7 +27,8 @@ import okhttp3.tls.HeldCertificate;
  * {@code java -Xshare:auto -version} of each JDK named. Prints the median wall times, their ratios, the peak resident
  * memory ({@code /usr/bin/time -v}) and the sizes that make up the image.
  *
- * <p>Arguments: the directory holding {@code jre/} and {@code app/} (jar, jvm.options, app.aot), the number of runs,
+ * <p>Arguments: the directory holding {@code jre/}, {@code app/} (the action's jar, jvm.options, app.aot) and
+ * {@code floor/} (the floor program and the full jar), the number of runs,
  * then the {@code java} launchers to compare with (the JDK the runtime was linked from first).
  */
 public final class ColdStartBench {
@@ -64,7 +65,7 @@ public final class ColdStartBench {
             if (extra != null && !extra.isBlank()) {
                 step.addAll(List.of(extra.trim().split("\\s+")));
             }
-            step.addAll(List.of("-jar", app.resolve("ephemeral-credentials.jar").toString(), "action", "main"));
+            step.addAll(List.of("-jar", app.resolve("ephemeral-credentials-action.jar").toString(), "action", "main"));
 
             // The same step against a stub STS that answers at once: the difference is the peer's own time (Ceph
             // fetches the issuer's JWKS on every call), so what is left is ours. The series are interleaved, one run
@@ -142,10 +143,10 @@ public final class ColdStartBench {
                     + "%.1f MiB%n", rss / 1024.0, rssMedian / 1024.0,
                     https.stream().mapToLong(Run::rssKib).max().orElse(0) / 1024.0);
             double jre = megabytes(image.resolve("jre"));
-            double jar = megabytes(app.resolve("ephemeral-credentials.jar"));
+            double jar = megabytes(app.resolve("ephemeral-credentials-action.jar"));
             double cache = megabytes(app.resolve("app.aot"));
-            System.out.printf("IMAGE about %.1f MB = alpine %.1f + runtime %.1f + jar %.1f + AOT cache %.1f "
-                    + "(target < 100 MB)%n", ALPINE_MB + jre + jar + cache, ALPINE_MB, jre, jar, cache);
+            System.out.printf("IMAGE on disk about %.1f MB = alpine %.1f + runtime %.1f + jar %.1f + AOT cache %.1f "
+                    + "(target < 100 MB; the pull, compressed, is image-layers' table above)%n", ALPINE_MB + jre + jar + cache, ALPINE_MB, jre, jar, cache);
         }
     }
 
@@ -179,7 +180,7 @@ public final class ColdStartBench {
         if (!Files.isRegularFile(jar)) {
             return floors;
         }
-        String classPath = jar + File.pathSeparator + app.resolve("ephemeral-credentials.jar");
+        String classPath = jar + File.pathSeparator + dir.resolve("ephemeral-credentials.jar");
         for (String mode : List.of("okhttp", "jdk")) {
             String cache = dir.resolve(mode + ".aot").toString();
             List<String> tail = List.of("@" + app.resolve("jvm.options"), "-cp", classPath,

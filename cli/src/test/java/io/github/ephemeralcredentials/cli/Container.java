@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Container {
 
+    static final String IMAGE_JAR = "action.image.jar";
+
     record Result(int exitCode, String stdout, String stderr) {
     }
 
@@ -25,8 +27,13 @@ final class Container {
     static Result run(Map<String, String> env, Path workdir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                "-cp", classpath(), Main.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"));
+        String imageJar = System.getProperty(IMAGE_JAR);
+        if (imageJar != null && args.length > 0 && args[0].equals("action")) {
+            command.addAll(List.of("-jar", imageJar));
+        } else {
+            command.addAll(List.of("-cp", classpath(), Main.class.getName()));
+        }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workdir.toFile());
         builder.environment().clear();
