@@ -84,7 +84,11 @@ public sealed interface Condition {
     /** A glob: {@code *} matches any run of characters except {@code /} and {@code :}; {@code **} matches any. */
     record Glob(String pattern, boolean ignoreCase, GlobMatcher matcher) implements Condition {
 
+        /** @throws IllegalArgumentException when the glob is beyond {@link PatternLimits} */
         public static Glob of(String pattern, boolean ignoreCase) {
+            PatternLimits.globProblem(pattern).ifPresent(problem -> {
+                throw new IllegalArgumentException("the glob " + problem);
+            });
             return new Glob(pattern, ignoreCase, new GlobMatcher(pattern, ignoreCase));
         }
 
@@ -112,8 +116,14 @@ public sealed interface Condition {
     /** An RE2 regular expression that must match the whole value; RE2J runs in time linear in the input. */
     record Regex(String pattern, boolean ignoreCase, Pattern compiled) implements Condition {
 
-        /** @throws com.google.re2j.PatternSyntaxException when RE2J rejects the pattern */
+        /**
+         * @throws com.google.re2j.PatternSyntaxException when RE2J rejects the pattern
+         * @throws IllegalArgumentException               when the pattern is beyond {@link PatternLimits}
+         */
         public static Regex of(String pattern, boolean ignoreCase) {
+            PatternLimits.regexProblem(pattern).ifPresent(problem -> {
+                throw new IllegalArgumentException("the regex " + problem);
+            });
             return new Regex(pattern, ignoreCase, Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE : 0));
         }
 
