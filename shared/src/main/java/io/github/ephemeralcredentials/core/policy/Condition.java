@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.core.policy;
 
 import com.google.re2j.Pattern;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -218,15 +219,30 @@ public sealed interface Condition {
         }
     }
 
-    /** A time claim (seconds since the epoch, such as {@code iat}) no older than {@code maxAge} at evaluation. */
+    /**
+     * A time claim (seconds since the epoch, such as {@code iat}) no older than {@code maxAge} at evaluation, and not
+     * in the future beyond {@link #FUTURE_TOLERANCE} (a token cannot be fresher than now). Compared exactly, so no
+     * value, however large or small, wraps around.
+     */
     record MaxAge(Duration maxAge) implements Condition {
+
+        /** Clocks of issuer and evaluator differ a little: the verifier's default clock skew. */
+        public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(60);
+
         @Override
         public boolean holds(Object claim, Instant now) {
             if (!(claim instanceof Number n)) {
                 return false;
             }
-            long age = now.getEpochSecond() - n.longValue();
-            return age <= maxAge.getSeconds();
+            BigDecimal time;
+            try {
+                time = new BigDecimal(n.toString());
+            } catch (NumberFormatException notFinite) {
+                return false;
+            }
+            BigDecimal age = BigDecimal.valueOf(now.getEpochSecond()).subtract(time);
+            return age.compareTo(BigDecimal.valueOf(-FUTURE_TOLERANCE.getSeconds())) >= 0
+                    && age.compareTo(BigDecimal.valueOf(maxAge.getSeconds())) <= 0;
         }
 
         @Override

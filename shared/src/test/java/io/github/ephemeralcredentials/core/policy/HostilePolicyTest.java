@@ -9,6 +9,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -124,7 +126,7 @@ class HostilePolicyTest {
         PolicyProblem p = refusal(yaml);
         assertThat(p.code()).isEqualTo(PolicyProblem.Code.TOO_COMPLEX);
         assertThat(p.message()).contains("nested deeper than 64 lists or mappings");
-        assertThat(p.position()).hasToString("policy.yaml:2:74") // the 64th level: the top mapping is the first;
+        assertThat(p.position()).hasToString("policy.yaml:2:74"); // the 64th level: the top mapping is the first
         String mappings = "version: 1\nprofiles: " + "{a: ".repeat(2_000) + "}".repeat(2_000) + "\n";
         assertThat(refusal(mappings).code()).isEqualTo(PolicyProblem.Code.TOO_COMPLEX);
     }
@@ -207,5 +209,23 @@ class HostilePolicyTest {
             assertThat(e.problems().get(0).position()).hasToString(file + ":3:11");
             assertThat(e.getMessage()).contains("not UTF-8");
         });
+    }
+
+    @Test
+    void maxAgeHoldsOnlyForAnIssueTimeInThePastWithinTheAge() {
+        Instant now = Instant.parse("2026-12-01T12:00:00Z");
+        Condition.MaxAge tenMinutes = new Condition.MaxAge(Duration.ofMinutes(10));
+        assertThat(tenMinutes.holds(now.getEpochSecond() - 300, now)).isTrue();
+        assertThat(tenMinutes.holds(now.getEpochSecond() - 601, now)).isFalse();
+        // The findings: the age overflowed for iat = Long.MIN_VALUE, and any future iat passed.
+        assertThat(tenMinutes.holds(Long.MIN_VALUE, now)).isFalse();
+        assertThat(tenMinutes.holds(Long.MAX_VALUE, now)).isFalse();
+        assertThat(tenMinutes.holds(now.getEpochSecond() + 3600, now)).isFalse();
+        assertThat(tenMinutes.holds(1e300, now)).isFalse();
+        assertThat(tenMinutes.holds(-1e300, now)).isFalse();
+        assertThat(tenMinutes.holds(java.math.BigInteger.TEN.pow(40).negate(), now)).isFalse();
+        // A clock a little behind the issuer's is no reason to deny: the verifier's default skew.
+        assertThat(tenMinutes.holds(now.getEpochSecond() + 30, now)).isTrue();
+        assertThat(tenMinutes.holds((double) now.getEpochSecond() - 1.5, now)).isTrue();
     }
 }
