@@ -123,4 +123,33 @@ class HostileTokenTest {
         });
         assertThat(server.jwksFetches()).isEqualTo(2);
     }
+
+    @Test
+    void deeplyNestedClaimsAreMalformedBeforeAnyKeyIsFetched() {
+        // Under the 16 KiB limit, 5,000 nested arrays: parsed and copied before the signature is checked.
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String payload = "{\"iss\":\"" + server.url() + "\",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        String token = b64.encodeToString("{\"alg\":\"RS256\",\"kid\":\"k\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".c2ln";
+        assertThat(token.length()).isLessThan(TokenVerifier.MAX_TOKEN_CHARS);
+        assertThatThrownBy(() -> verifier(null).verify(token)).isInstanceOfSatisfying(OidcException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+        assertThatThrownBy(() -> UnverifiedClaims.decode(token)).isInstanceOfSatisfying(OidcException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+        assertThat(server.jwksFetches()).isZero();
+    }
+
+    @Test
+    void anEncryptedTokenIsNamedAsSuchWhenDecodedUnverified() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).generate();
+        com.nimbusds.jwt.EncryptedJWT jwe = new com.nimbusds.jwt.EncryptedJWT(
+                new com.nimbusds.jose.JWEHeader(com.nimbusds.jose.JWEAlgorithm.RSA_OAEP_256,
+                        com.nimbusds.jose.EncryptionMethod.A256GCM), validClaims().build());
+        jwe.encrypt(new com.nimbusds.jose.crypto.RSAEncrypter(key.toRSAPublicKey()));
+        assertThatThrownBy(() -> UnverifiedClaims.decode(jwe.serialize())).isInstanceOfSatisfying(OidcException.class,
+                e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_ALGORITHM);
+                    assertThat(e.getMessage()).contains("encrypted (JWE)");
+                });
+    }
 }
