@@ -140,6 +140,10 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             // Only on the error path: find out whether it was an unsigned token or just a broken one.
             throw classifyUnparsable(trimmed, e);
+        } catch (RuntimeException e) {
+            // Nimbus throws a NullPointerException for a header of JSON null (found by TokenVerifierFuzzTest).
+            throw new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: its header is not a JSON "
+                    + "object", e);
         }
     }
 

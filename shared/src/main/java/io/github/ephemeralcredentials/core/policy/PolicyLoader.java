@@ -65,7 +65,15 @@ public final class PolicyLoader {
     private static Policy read(Path path, Map<String, ProviderDescriptor> descriptors) {
         String name = path.toString();
         SourcePosition start = new SourcePosition(name, 1, 1);
-        return parseChecked(decode(readLimited(path, start), name), name, descriptors);
+        return parseBytes(readLimited(path, start), name, descriptors);
+    }
+
+    /** The bytes of a policy file as read from disk: size limit, strict UTF-8, then {@link #parseChecked}. */
+    static Policy parseBytes(byte[] bytes, String name, Map<String, ProviderDescriptor> descriptors) {
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(new SourcePosition(name, 1, 1), bytes.length);
+        }
+        return parseChecked(decode(bytes, name), name, descriptors);
     }
 
     /**

@@ -152,4 +152,17 @@ class HostileTokenTest {
                     assertThat(e.getMessage()).contains("encrypted (JWE)");
                 });
     }
+
+    @Test
+    void aHeaderThatIsJsonButNotAnObjectIsMalformed() {
+        // Found by TokenVerifierFuzzTest: a header of JSON null made Nimbus throw a NullPointerException.
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        for (String header : List.of("null", "[]", "1", "\"RS256\"", "true")) {
+            String token = b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                    + b64.encodeToString("{\"iss\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".c2ln";
+            assertThatThrownBy(() -> verifier(null).verify(token)).as(header)
+                    .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+            assertThatThrownBy(() -> UnverifiedClaims.decode(token)).as(header).isInstanceOf(OidcException.class);
+        }
+    }
 }
