@@ -25,7 +25,7 @@ class AuditLineFuzzTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void auditLine(FuzzedDataProvider data) throws Exception {
         String secret = "canary-" + data.consumeString(40);
         Redactor redactor = Redactor.of(secret);
@@ -54,11 +54,10 @@ class AuditLineFuzzTest {
         String written = out.toString(StandardCharsets.UTF_8);
         assertThat(written).endsWith("\n");
         assertThat(written.split("\n", -1)).as("one record, one line").hasSize(2);
-        if (secret.length() >= Redactor.MIN_SECRET_LENGTH) {
-            assertThat(written).doesNotContain(secret);
-        }
-
         JsonNode read = JSON.readTree(written);
+        // On the decoded text, not the bytes: JSON's own escapes (a backslash) may spell part of a secret.
+        assertThat(texts(read, new ArrayList<>())).noneMatch(text -> text.contains(secret));
+
         AuditRecord expected = record.redacted(redactor);
         assertThat(read.path("outcome").asText()).isEqualTo(expected.outcome().name());
         assertThat(read.path("timestamp").asText()).isEqualTo(expected.timestamp().toString());
@@ -94,5 +93,20 @@ class AuditLineFuzzTest {
         } else {
             assertThat(read.path(name).asText()).as(name).isEqualTo(expected);
         }
+    }
+
+    /** Every name and text value in the line, as a reader decodes them. */
+    private static List<String> texts(JsonNode node, List<String> out) {
+        if (node.isTextual()) {
+            out.add(node.asText());
+        }
+        node.fields().forEachRemaining(e -> {
+            out.add(e.getKey());
+            texts(e.getValue(), out);
+        });
+        if (node.isArray()) {
+            node.forEach(element -> texts(element, out));
+        }
+        return out;
     }
 }

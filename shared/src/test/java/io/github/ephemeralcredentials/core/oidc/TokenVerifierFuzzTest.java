@@ -61,7 +61,7 @@ class TokenVerifierFuzzTest {
         }).build();
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\\\"alg\\\":\\\"ES256\\\"", "\\\"alg\\\":\\\"none\\\"", "\\\"alg\\\":\\\"HS256\\\"",
             "\\\"kid\\\":", "\\\"jku\\\":\\\"https://attacker.example/jwks\\\"", "\\\"jwk\\\":", "\\\"crit\\\":[",
             "\\\"iss\\\":\\\"https://issuer.example\\\"", "\\\"aud\\\":\\\"sts.amazonaws.com\\\"", "\\\"exp\\\":",

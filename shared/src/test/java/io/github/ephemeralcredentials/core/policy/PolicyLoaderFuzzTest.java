@@ -25,7 +25,7 @@ class PolicyLoaderFuzzTest {
             "sub", "repo:acme/app:ref:refs/heads/main", "aud", "sts.amazonaws.com", "iat", 1_700_000_000L,
             "ref_protected", true));
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     // libFuzzer's dictionary syntax: \\x0A is a line break, \\" a quote.
     @DictionaryEntries({"version: 1\\x0A", "profiles:\\x0A", "rules:\\x0A", "tests:\\x0A", "  - name: ",
             "issuer: https://a.b\\x0A", "provider: aws", "maxLifetime: 15m", "claims:", "{equals: ", "{oneOf: [",

@@ -17,7 +17,7 @@ class StsXmlFuzzTest {
     private static final String ACTION = "AssumeRoleWithWebIdentity";
     private static final String SECRET = "SECRETCANARY0123456789";
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"<AssumeRoleWithWebIdentityResponse>", "</AssumeRoleWithWebIdentityResponse>",
             "<AssumeRoleWithWebIdentityResult>", "<Credentials>", "<AccessKeyId>", "<SecretAccessKey>",
             "<SessionToken>", "<Expiration>", "<AssumedRoleUser>", "<Arn>", "<AssumedRoleId>", "<ErrorResponse>",
