@@ -133,7 +133,7 @@ public final class PolicyLoader {
             if (c == '\n' || c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
                 line++;
                 column = 1;
-            } else if (!Character.isLowSurrogate(c) && c != '\uFEFF') {
+            } else if (!Character.isLowSurrogate(c) && !(i == 0 && c == '\uFEFF')) {
                 column++;
             }
         }
