@@ -76,7 +76,12 @@ final class GuardedEvents implements Parser {
                 throw refuse(event, "nested deeper than " + MAX_DEPTH + " lists or mappings; a policy needs far "
                         + "fewer levels, so flatten it");
             }
-            start.getAnchor().ifPresent(a -> anchoredCollections.put(a, Boolean.TRUE));
+            start.getAnchor().ifPresent(a -> {
+                anchoredCollections.put(a, Boolean.TRUE);
+                // A redefined anchor names this open collection from here on: an alias inside it is a loop (merging
+                // it into itself kept snakeyaml-engine's merge flattening busy for good; PolicyLoaderFuzzTest).
+                anchoredChars.remove(a);
+            });
             open.push(new Open(start.getAnchor()));
         } else if (event.getEventId() == Event.ID.SequenceEnd || event.getEventId() == Event.ID.MappingEnd) {
             Open closed = open.pop();

@@ -190,6 +190,8 @@ public final class PolicyLoader {
             throw new PolicyException(new PolicyProblem(PolicyProblem.Code.SYNTAX, at,
                     "not valid YAML or JSON: " + (e.getContext() == null ? "" : e.getContext() + ", ")
                             + e.getProblem()));
+        } catch (PolicyException e) {
+            throw e;
         } catch (YamlEngineException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.contains("code point")) {
@@ -197,6 +199,12 @@ public final class PolicyLoader {
             }
             throw new PolicyException(new PolicyProblem(PolicyProblem.Code.SYNTAX, start,
                     "not valid YAML or JSON: " + message));
+        } catch (RuntimeException e) {
+            // snakeyaml-engine lets a few of its own slips out, e.g. a NumberFormatException for an escape cut off
+            // by the end of the file (found by PolicyLoaderFuzzTest): still a syntax error, never a stack trace.
+            throw new PolicyException(new PolicyProblem(PolicyProblem.Code.SYNTAX, start,
+                    "not valid YAML or JSON: the text ends or breaks inside a quoted value or an escape such as \\x41; "
+                            + "check the quoting near the end of the file"));
         }
         if (root.isEmpty()) {
             throw new PolicyException(new PolicyProblem(PolicyProblem.Code.EMPTY, start,

@@ -228,4 +228,32 @@ class HostilePolicyTest {
         assertThat(tenMinutes.holds(now.getEpochSecond() + 30, now)).isTrue();
         assertThat(tenMinutes.holds((double) now.getEpochSecond() - 1.5, now)).isTrue();
     }
+
+    @Test
+    @Timeout(30)
+    void anAnchorRedefinedAndUsedInsideItselfIsRefusedNotLoopedOn() {
+        // Found by PolicyLoaderFuzzTest: the second &m was still open when *m merged it into itself, and
+        // snakeyaml-engine's merge flattening never finished (the input is kept under PolicyLoaderFuzzTestInputs).
+        PolicyProblem p = refusal("""
+                version: 1
+                a: &m {x: 1}
+                b: &m
+                  y: 2
+                  <<: *m
+                """);
+        assertThat(p.code()).isEqualTo(PolicyProblem.Code.TOO_COMPLEX);
+        assertThat(p.message()).contains("refers to itself");
+        assertThat(p.position()).hasToString("policy.yaml:5:7");
+    }
+
+    @Test
+    void aBrokenEscapeIsASyntaxErrorNotANumberFormatException() {
+        // Found by PolicyLoaderFuzzTest: at the end of the file, snakeyaml-engine hands the missing digits of an
+        // escape to Integer.parseInt.
+        for (String escape : List.of("\\x", "\\x4", "\\u12", "\\U")) {
+            PolicyProblem p = refusal("version: 1\nx: \"abc" + escape);
+            assertThat(p.code()).as(escape).isEqualTo(PolicyProblem.Code.SYNTAX);
+            assertThat(p.message()).contains("not valid YAML or JSON");
+        }
+    }
 }
