@@ -36,11 +36,14 @@ final class ActionCommand {
      */
     static java.util.Optional<Integer> containerStep(String[] args) {
         if (args.length >= 2 && args[0].equals("action")) {
+            // The step fails with one ::error:: line; exit 1 is what a runner reads as a failed step.
+            java.util.function.Consumer<String> error = line -> commands().error(line);
             if (args[1].equals("main") && args.length <= 3 && (args.length == 2 || !args[2].startsWith("-"))) {
-                return java.util.Optional.of(new Main(args.length == 3 ? args[2] : null).call());
+                return java.util.Optional.of(CommandFailure.atTheEdge(
+                        new Main(args.length == 3 ? args[2] : null), error) == 0 ? 0 : 1);
             }
             if (args[1].equals("post") && args.length == 2) {
-                return java.util.Optional.of(new Post().call());
+                return java.util.Optional.of(CommandFailure.atTheEdge(new Post(), error) == 0 ? 0 : 1);
             }
         }
         return java.util.Optional.empty();

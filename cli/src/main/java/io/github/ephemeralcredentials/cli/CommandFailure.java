@@ -19,4 +19,23 @@ final class CommandFailure extends RuntimeException {
     int exitCode() {
         return exitCode;
     }
+
+    /**
+     * Runs a command, turning what no command catches (the JVM out of stack or memory) into one error line and
+     * {@link ExitCodes#FAILURE} instead of a stack trace. Inputs are bounded before they are parsed; this is the
+     * last line for what was not.
+     */
+    static int atTheEdge(java.util.concurrent.Callable<Integer> command, java.util.function.Consumer<String> error) {
+        try {
+            return command.call();
+        } catch (StackOverflowError e) {
+            error.accept("the command ran out of stack (an input nested too deeply?) and stopped");
+        } catch (OutOfMemoryError e) {
+            error.accept("the command ran out of memory (an input too large?) and stopped");
+        } catch (Exception e) {
+            // Commands report their own failures; anything else is a defect, still one line.
+            error.accept("the command failed: " + e);
+        }
+        return ExitCodes.FAILURE;
+    }
 }

@@ -11,6 +11,8 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** An input cannot be used: the policy file is invalid or unreadable, the claims or token are malformed. */
     static final int BAD_INPUT = 3;
+    /** The command itself failed: it ran out of stack or memory (sysexits' EX_SOFTWARE). */
+    static final int FAILURE = 70;
 
     /** The block appended to each command's help. */
     static final String FOOTER_HEADING = "%nExit codes:%n";

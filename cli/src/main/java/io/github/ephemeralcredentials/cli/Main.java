@@ -20,7 +20,8 @@ public final class Main implements Runnable {
 
     /** Runs without exiting the JVM, for tests and embedding. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return CommandFailure.atTheEdge(() -> new CommandLine(new Main()).execute(args),
+                line -> System.err.println("ephemeral-credentials: " + line));
     }
 
     @Override

@@ -1,15 +1,17 @@
 package io.github.ephemeralcredentials.cli;
 
-import com.nimbusds.jwt.JWTParser;
 import io.github.ephemeralcredentials.core.oidc.Claims;
+import io.github.ephemeralcredentials.core.oidc.OidcException;
+import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.policy.Decision;
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -62,6 +64,8 @@ final class PolicyExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the decision as JSON instead of text.")
     boolean json;
 
+    private static final int MAX_CLAIMS_BYTES = 1024 * 1024;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,7 +78,7 @@ final class PolicyExplainCommand implements Callable<Integer> {
         try {
             claims = source.claims != null ? claimsFile(source.claims) : decodeUnverified(source.token, err);
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(DisplayText.escape(e.getMessage()));
             err.flush();
             return ExitCodes.BAD_INPUT;
         }
@@ -82,7 +86,7 @@ final class PolicyExplainCommand implements Callable<Integer> {
         try {
             now = at == null ? Instant.now() : Instant.parse(at);
         } catch (DateTimeParseException e) {
-            err.println("--at '" + at + "' is not an instant; write e.g. 2025-01-31T12:00:00Z");
+            err.println(DisplayText.escape("--at '" + at + "' is not an instant; write e.g. 2025-01-31T12:00:00Z"));
             err.flush();
             return ExitCodes.USAGE;
         }
@@ -93,17 +97,18 @@ final class PolicyExplainCommand implements Callable<Integer> {
     }
 
     private static Claims claimsFile(Path path) {
-        String text;
-        try {
-            if (Files.size(path) > 1024 * 1024) {
-                throw new IllegalArgumentException(path + ": claims file over 1 MiB; a token's claims are a few KB");
-            }
-            text = Files.readString(path, StandardCharsets.UTF_8);
+        byte[] bytes;
+        // At most the limit plus one byte: Files.size() is 0 for /dev/zero and a FIFO.
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_CLAIMS_BYTES + 1);
         } catch (IOException e) {
             throw new IllegalArgumentException(path + ": cannot read the claims file: " + e.getMessage(), e);
         }
+        if (bytes.length > MAX_CLAIMS_BYTES) {
+            throw new IllegalArgumentException(path + ": claims file over 1 MiB; a token's claims are a few KB");
+        }
         try {
-            return Claims.fromJson(text);
+            return Claims.fromJson(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
@@ -119,15 +124,16 @@ final class PolicyExplainCommand implements Callable<Integer> {
             }
         }
         try {
-            Claims claims = Claims.of(JWTParser.parse(jwt).getJWTClaimsSet().toJSONObject());
+            Claims claims = UnverifiedClaims.decode(jwt).claims();
             err.println("NOTE: claims decoded from --token WITHOUT checking its signature or expiry (debugging only; "
                     + "a real exchange verifies the token first).");
             err.flush();
             return claims;
-        } catch (ParseException e) {
-            // The token itself is never echoed: it may be a live credential.
-            throw new IllegalArgumentException("--token is not a JWT (expected three base64url parts separated by "
-                    + "dots): " + e.getMessage(), e);
+        } catch (OidcException e) {
+            // The token itself is never echoed (the core's messages never quote it): it may be a live credential.
+            throw new IllegalArgumentException(e.reason() == OidcException.Reason.MALFORMED
+                    ? "--token is not a JWT (expected three base64url parts separated by dots)"
+                    : "--token cannot be used: " + e.getMessage(), e);
         }
     }
 }

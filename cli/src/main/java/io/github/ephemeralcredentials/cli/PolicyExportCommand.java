@@ -3,6 +3,7 @@ package io.github.ephemeralcredentials.cli;
 import io.github.ephemeralcredentials.core.policy.ExportException;
 import io.github.ephemeralcredentials.core.policy.ExportFormat;
 import io.github.ephemeralcredentials.core.policy.ExportResult;
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -59,13 +60,13 @@ final class PolicyExportCommand implements Callable<Integer> {
         try {
             result = loaded.get().export(profile, format, lossy);
         } catch (ExportException e) {
-            err.println("cannot export profile '" + profile + "' as " + format.word() + " [" + e.reason() + "]: "
-                    + e.getMessage());
+            err.println(DisplayText.escape("cannot export profile '" + profile + "' as " + format.word() + " ["
+                    + e.reason() + "]: " + e.getMessage()));
             err.flush();
             return ExitCodes.NO;
         }
         for (String warning : result.warnings()) {
-            err.println("warning: " + warning);
+            err.println(DisplayText.escape("warning: " + warning));
         }
         err.flush();
         out.println(result.document());

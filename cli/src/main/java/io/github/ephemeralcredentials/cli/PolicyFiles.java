@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.cli;
 
 import io.github.ephemeralcredentials.core.exchange.Providers;
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyLoader;
@@ -25,7 +26,7 @@ final class PolicyFiles {
             for (PolicyProblem p : e.problems()) {
                 err.println(p + " [" + p.code() + "]");
             }
-            err.println(file + ": " + e.problems().size() + (e.problems().size() == 1 ? " error" : " errors"));
+            err.println(DisplayText.escape(file.toString()) + ": " + e.problems().size() + (e.problems().size() == 1 ? " error" : " errors"));
             err.flush();
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.cli;
 
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.policy.PolicyTestReport;
 import java.io.PrintWriter;
@@ -42,17 +43,15 @@ final class PolicyTestCommand implements Callable<Integer> {
         }
         PolicyTestReport report = loaded.get().runTests();
         for (PolicyTestReport.Result r : report.results()) {
-            if (r.passed()) {
-                out.println("PASS " + r.test().name());
-            } else {
-                out.println("FAIL " + r.test().name() + " (" + r.test().position() + "): " + r.failure().get());
-            }
+            // Names and failures quote the policy file: escaped, so a test name cannot steer the terminal or the log.
+            out.println(DisplayText.escape(r.passed() ? "PASS " + r.test().name()
+                    : "FAIL " + r.test().name() + " (" + r.test().position() + "): " + r.failure().get()));
             if (verbose || !r.passed()) {
                 r.decision().explain().lines().forEach(line -> out.println("    " + line));
             }
         }
         if (report.results().isEmpty()) {
-            out.println("no tests in " + file + "; add a 'tests:' list (see docs/trust-policy.md)");
+            out.println(DisplayText.escape("no tests in " + file) + "; add a 'tests:' list (see docs/trust-policy.md)");
         }
         out.println(report.summary());
         out.flush();

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.cli;
 
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import io.github.ephemeralcredentials.core.policy.LintFinding;
 import io.github.ephemeralcredentials.core.policy.Policy;
 import java.io.PrintWriter;
@@ -47,7 +48,7 @@ final class PolicyValidateCommand implements Callable<Integer> {
             err.println(strict ? f.toString().replaceFirst(": warning ", ": error ") : f.toString());
         }
         err.flush();
-        out.printf("%s: valid (%d profiles, %d rules, %d tests%s)%n", file, policy.profiles().size(),
+        out.printf("%s: valid (%d profiles, %d rules, %d tests%s)%n", DisplayText.escape(file.toString()), policy.profiles().size(),
                 policy.rules().size(), policy.tests().size(),
                 findings.isEmpty() ? "" : ", " + findings.size() + (findings.size() == 1 ? " warning" : " warnings"));
         out.flush();

@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ephemeralcredentials.core.policy.DisplayText;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,18 +101,8 @@ final class Narration {
         return colour ? sgr + text + RESET : text;
     }
 
-    /** Control and bidi characters shown as escapes, so nothing a party printed can drive the terminal. */
+    /** Control and bidi characters shown as escapes (the core's one rule), so nothing printed can drive a terminal. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if ((Character.isISOControl(c) && c != '\t') || type == Character.FORMAT
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-                out.append(String.format("\\u%04X", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
+        return DisplayText.escape(text);
     }
 }

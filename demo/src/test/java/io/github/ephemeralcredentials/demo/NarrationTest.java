@@ -38,7 +38,7 @@ class NarrationTest {
                 "x\u001b]0;owned\u0007 \u202Egnp.exe\u2028::add-mask::y"))));
 
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("x\\u001B]0;owned\\u0007 \\u202Egnp.exe\\u2028::add-mask::y")
+        assertThat(text).contains("x\\u001b]0;owned\\u0007 \\u202egnp.exe\\u2028::add-mask::y")
                 .doesNotContain("\u202E").doesNotContain("\u2028").doesNotContain("\u0007");
     }
 }

@@ -54,8 +54,17 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
     public AuditRecord {
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(outcome, "outcome");
-        claims = claims == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
-        tags = tags == null ? List.of() : List.copyOf(tags);
+        // Absent values are omitted, as for every other field (a null here made the writer throw: AuditLineFuzzTest).
+        Map<String, String> present = new LinkedHashMap<>();
+        if (claims != null) {
+            claims.forEach((name, value) -> {
+                if (name != null && value != null) {
+                    present.put(name, value);
+                }
+            });
+        }
+        claims = Collections.unmodifiableMap(present);
+        tags = tags == null ? List.of() : tags.stream().filter(Objects::nonNull).toList();
     }
 
     /** The claims of {@code names} present in {@code claims}, in the order of {@code names}, as policies see them. */

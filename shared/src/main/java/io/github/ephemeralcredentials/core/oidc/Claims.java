@@ -1,6 +1,12 @@
 package io.github.ephemeralcredentials.core.oidc;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Collections;
@@ -22,7 +28,16 @@ public record Claims(Map<String, Object> values) {
      */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
+        /** For claims typed by a person: a repeated key is refused, as the verifier refuses it in a token. */
+        static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
+
+    /** Objects and arrays inside each other in a claims file: real tokens nest two or three levels. */
+    public static final int MAX_NESTING = 64;
 
     public Claims {
         values = Collections.unmodifiableMap(new TreeMap<>(deepCopy(values)));
@@ -32,15 +47,36 @@ public record Claims(Map<String, Object> values) {
         return new Claims(new LinkedHashMap<>(values));
     }
 
-    /** Parses a JSON object of claims (for {@code policy explain --claims} and tests). */
+    /**
+     * Parses a JSON object of claims (for {@code policy explain --claims} and tests).
+     *
+     * @throws IllegalArgumentException when the text is not one JSON object, repeats a key or nests deeper than
+     *                                  {@link #MAX_NESTING}, with the line and column
+     */
     public static Claims fromJson(String json) {
+        Object value;
         try {
-            Map<String, Object> map = Json.MAPPER.readValue(json, Json.MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
-            return new Claims(map);
+            value = Json.STRICT.readValue(json, Object.class);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("claims are nested deeper than " + MAX_NESTING + " levels"
+                    + at(e.getLocation()) + "; a token's claims nest two or three", e);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("claims are not a JSON object: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+            String problem = e.getOriginalMessage();
+            throw new IllegalArgumentException((problem.startsWith("Duplicate field")
+                    ? "claims hold a duplicate key (" + problem + "), which the verifier refuses in a token"
+                    : "claims are not a JSON object: " + problem) + at(e.getLocation()), e);
         }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("claims must be a JSON object such as {\"sub\": \"...\"}, not "
+                    + (value == null ? "null or nothing" : value instanceof List ? "a list" : "a single value"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> claims = (Map<String, Object>) map;
+        return new Claims(claims);
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     public boolean has(String name) {

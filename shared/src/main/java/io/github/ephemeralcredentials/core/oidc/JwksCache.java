@@ -107,16 +107,37 @@ public final class JwksCache {
      * one refetch.
      */
     public List<JWK> candidates(String issuer, String kid, JWSAlgorithm alg) {
+        return lookup(issuer, kid, alg).keys();
+    }
+
+    /**
+     * The keys found, and whether a refetch for them was held back.
+     *
+     * @param refetchAllowedAt when the key set was not fetched again because the last attempt was within
+     *                         {@link Settings#unknownKeyRefetchInterval()}: when it may be; empty when it was fetched
+     *                         (or the keys were found without)
+     */
+    public record Lookup(List<JWK> keys, java.util.Optional<Instant> refetchAllowedAt) {
+        public Lookup {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** As {@link #candidates}, saying whether the refetch was held back, so a refusal can say what was checked. */
+    public Lookup lookup(String issuer, String kid, JWSAlgorithm alg) {
         Instant now = clock.instant();
         Entry entry = entries.get(issuer);
         if (entry != null && now.isBefore(entry.freshUntil())) {
             List<JWK> found = entry.select(kid, alg);
-            boolean mayRefetch = !now.isBefore(entry.lastAttempt().plus(settings.unknownKeyRefetchInterval()));
-            if (!found.isEmpty() || !mayRefetch) {
-                return found;
+            Instant refetchAllowedAt = entry.lastAttempt().plus(settings.unknownKeyRefetchInterval());
+            if (!found.isEmpty()) {
+                return new Lookup(found, java.util.Optional.empty());
+            }
+            if (now.isBefore(refetchAllowedAt)) {
+                return new Lookup(found, java.util.Optional.of(refetchAllowedAt));
             }
         }
-        return refresh(issuer, entry, now).select(kid, alg);
+        return new Lookup(refresh(issuer, entry, now).select(kid, alg), java.util.Optional.empty());
     }
 
     private Entry refresh(String issuer, Entry seen, Instant now) {

@@ -41,6 +41,7 @@ public final class TokenVerifier {
 
     public static final int MAX_TOKEN_CHARS = 16 * 1024;
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    private static final long LAST_SECOND_OF_9999 = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
     private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
 
@@ -139,6 +140,10 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             // Only on the error path: find out whether it was an unsigned token or just a broken one.
             throw classifyUnparsable(trimmed, e);
+        } catch (RuntimeException e) {
+            // Nimbus throws a NullPointerException for a header of JSON null (found by TokenVerifierFuzzTest).
+            throw new OidcException(Reason.MALFORMED, "token is not a well-formed JWT: its header is not a JSON "
+                    + "object", e);
         }
     }
 
@@ -166,20 +171,36 @@ public final class TokenVerifier {
 
     private void checkSignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg) {
         String kid = header.getKeyID();
-        List<JWK> candidates = jwks.candidates(issuer, kid, alg);
+        JwksCache.Lookup lookup = jwks.lookup(issuer, kid, alg);
+        List<JWK> candidates = lookup.keys();
         if (candidates.isEmpty()) {
             throw new OidcException(Reason.UNKNOWN_KEY, kid == null
                     ? "token has no 'kid' and the issuer's JWKS has no " + alg + " signing key"
-                    : "token key id '" + kid + "' is not in the JWKS of '" + issuer
-                    + "' (after a refetch); the token was not signed by this issuer or its key was retired");
+                    : "token key id '" + kid + "' is not in the JWKS of '" + issuer + "' " + lookup.refetchAllowedAt()
+                    .map(at -> "as last fetched (it was not fetched again: a refetch for unknown keys is allowed from "
+                            + at + "); if the issuer rotated its keys just now, retry after that")
+                    .orElse("(after a refetch); the token was not signed by this issuer or its key was retired"));
         }
-        for (JWK candidate : candidates) {
+        // RFC 8725 section 3.1: a key published for one algorithm verifies no other (an RS256 key, not PS256).
+        List<JWK> forAlg = candidates.stream()
+                .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
+                .toList();
+        if (forAlg.isEmpty()) {
+            JWK key = candidates.get(0);
+            throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, kid == null
+                    ? "token has no 'kid' and the JWKS of '" + issuer + "' publishes no key for its algorithm "
+                    + alg + " (a key is used only with the algorithm its issuer declared, RFC 8725)"
+                    : "token is signed with " + alg + " but key '" + kid + "' of '" + issuer + "' is published for "
+                    + key.getAlgorithm() + " only; a key is used only with the algorithm its issuer declared "
+                    + "(RFC 8725), so the token was not made by this issuer");
+        }
+        for (JWK candidate : forAlg) {
             if (verifies(jwt, header, candidate)) {
                 return;
             }
         }
         throw new OidcException(Reason.BAD_SIGNATURE, "token signature does not verify with key '"
-                + candidates.get(0).getKeyID() + "' of '" + issuer + "'; the token was altered or forged");
+                + forAlg.get(0).getKeyID() + "' of '" + issuer + "'; the token was altered or forged");
     }
 
     private boolean verifies(SignedJWT jwt, JWSHeader header, JWK jwk) {
@@ -219,8 +240,17 @@ public final class TokenVerifier {
     private void checkTimes(Claims claims) {
         Instant now = clock.instant();
         for (String time : List.of("exp", "nbf", "iat")) {
-            if (claims.has(time) && !(claims.values().get(time) instanceof Number)) {
+            if (!claims.has(time)) {
+                continue;
+            }
+            if (!(claims.values().get(time) instanceof Number n)) {
                 throw new OidcException(Reason.MALFORMED, "token claim '" + time + "' is not a number of seconds");
+            }
+            // Checked before any arithmetic: Instant's range ends long before Long's, and plus() would throw.
+            double seconds = n.doubleValue();
+            if (!(seconds >= 0 && seconds <= LAST_SECOND_OF_9999)) {
+                throw new OidcException(Reason.MALFORMED, "token claim '" + time + "' is not a date between 1970 "
+                        + "and 9999 in seconds since the epoch; the token was not made by a working issuer");
             }
         }
         Instant exp = claims.expiresAt().orElseThrow(() ->

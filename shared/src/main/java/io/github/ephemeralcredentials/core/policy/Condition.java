@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.core.policy;
 
 import com.google.re2j.Pattern;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -84,7 +85,11 @@ public sealed interface Condition {
     /** A glob: {@code *} matches any run of characters except {@code /} and {@code :}; {@code **} matches any. */
     record Glob(String pattern, boolean ignoreCase, GlobMatcher matcher) implements Condition {
 
+        /** @throws IllegalArgumentException when the glob is beyond {@link PatternLimits} */
         public static Glob of(String pattern, boolean ignoreCase) {
+            PatternLimits.globProblem(pattern).ifPresent(problem -> {
+                throw new IllegalArgumentException("the glob " + problem);
+            });
             return new Glob(pattern, ignoreCase, new GlobMatcher(pattern, ignoreCase));
         }
 
@@ -112,8 +117,14 @@ public sealed interface Condition {
     /** An RE2 regular expression that must match the whole value; RE2J runs in time linear in the input. */
     record Regex(String pattern, boolean ignoreCase, Pattern compiled) implements Condition {
 
-        /** @throws com.google.re2j.PatternSyntaxException when RE2J rejects the pattern */
+        /**
+         * @throws com.google.re2j.PatternSyntaxException when RE2J rejects the pattern
+         * @throws IllegalArgumentException               when the pattern is beyond {@link PatternLimits}
+         */
         public static Regex of(String pattern, boolean ignoreCase) {
+            PatternLimits.regexProblem(pattern).ifPresent(problem -> {
+                throw new IllegalArgumentException("the regex " + problem);
+            });
             return new Regex(pattern, ignoreCase, Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE : 0));
         }
 
@@ -208,15 +219,30 @@ public sealed interface Condition {
         }
     }
 
-    /** A time claim (seconds since the epoch, such as {@code iat}) no older than {@code maxAge} at evaluation. */
+    /**
+     * A time claim (seconds since the epoch, such as {@code iat}) no older than {@code maxAge} at evaluation, and not
+     * in the future beyond {@link #FUTURE_TOLERANCE} (a token cannot be fresher than now). Compared exactly, so no
+     * value, however large or small, wraps around.
+     */
     record MaxAge(Duration maxAge) implements Condition {
+
+        /** Clocks of issuer and evaluator differ a little: the verifier's default clock skew. */
+        public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(60);
+
         @Override
         public boolean holds(Object claim, Instant now) {
             if (!(claim instanceof Number n)) {
                 return false;
             }
-            long age = now.getEpochSecond() - n.longValue();
-            return age <= maxAge.getSeconds();
+            BigDecimal time;
+            try {
+                time = new BigDecimal(n.toString());
+            } catch (NumberFormatException notFinite) {
+                return false;
+            }
+            BigDecimal age = BigDecimal.valueOf(now.getEpochSecond()).subtract(time);
+            return age.compareTo(BigDecimal.valueOf(-FUTURE_TOLERANCE.getSeconds())) >= 0
+                    && age.compareTo(BigDecimal.valueOf(maxAge.getSeconds())) <= 0;
         }
 
         @Override

@@ -44,28 +44,34 @@ public record Decision(boolean allowed, Reason reason, String requestedProfile, 
         rules = List.copyOf(rules);
     }
 
-    /** A multi-line explanation for a log: the verdict, then each rule and each condition with its outcome. */
+    /**
+     * A multi-line explanation for a log: the verdict, then each rule and each condition with its outcome. Every line
+     * passes {@link DisplayText#escape}: rule names, claims and the requested profile come from the policy's author,
+     * the token and the caller, and none of them may start a line, steer a terminal or reorder what is shown.
+     */
     public String explain() {
         StringBuilder out = new StringBuilder();
-        out.append(allowed ? "ALLOWED" : "DENIED").append(": profile '").append(requestedProfile).append("' for ")
-                .append("sub ").append(ClaimText.shown(subject)).append(" from iss ").append(ClaimText.shown(issuer))
-                .append('\n');
-        profile.ifPresent(p -> out.append("  profile: provider ").append(p.provider())
-                .append(", owner ").append(p.owner() == null ? "(none)" : p.owner())
-                .append(p.tags().isEmpty() ? "" : ", tags " + new java.util.TreeMap<>(p.tags()))
-                .append(p.sensitive() ? ", sensitive" : "")
-                .append(", max lifetime ").append(Durations.format(p.maxLifetime())).append('\n'));
-        out.append("  reason: ").append(reason).append(" - ").append(summary()).append('\n');
+        line(out, (allowed ? "ALLOWED" : "DENIED") + ": profile '" + requestedProfile + "' for sub "
+                + ClaimText.shown(subject) + " from iss " + ClaimText.shown(issuer));
+        profile.ifPresent(p -> line(out, "  profile: provider " + p.provider()
+                + ", owner " + (p.owner() == null ? "(none)" : p.owner())
+                + (p.tags().isEmpty() ? "" : ", tags " + new java.util.TreeMap<>(p.tags()))
+                + (p.sensitive() ? ", sensitive" : "")
+                + ", max lifetime " + Durations.format(p.maxLifetime())));
+        line(out, "  reason: " + reason + " - " + summary());
         for (RuleOutcome rule : rules) {
-            out.append("  rule '").append(rule.rule()).append("' (").append(rule.effect().word()).append(") at ")
-                    .append(rule.position()).append(": ").append(rule.matched() ? "matched" : "did not match")
-                    .append('\n');
+            line(out, "  rule '" + rule.rule() + "' (" + rule.effect().word() + ") at " + rule.position() + ": "
+                    + (rule.matched() ? "matched" : "did not match"));
             for (ConditionOutcome c : rule.conditions()) {
-                out.append("    [").append(c.holds() ? "ok" : "FAIL").append("] ").append(c.claim()).append(' ')
-                        .append(c.expected()).append("; presented ").append(c.presented()).append('\n');
+                line(out, "    [" + (c.holds() ? "ok" : "FAIL") + "] " + c.claim() + ' ' + c.expected()
+                        + "; presented " + c.presented());
             }
         }
         return out.toString();
+    }
+
+    private static void line(StringBuilder out, String text) {
+        out.append(DisplayText.escape(text)).append('\n');
     }
 
     /** One sentence on why. */

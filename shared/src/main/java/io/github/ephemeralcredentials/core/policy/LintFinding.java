@@ -26,6 +26,6 @@ public record LintFinding(Code code, String rule, SourcePosition position, Strin
 
     @Override
     public String toString() {
-        return position + ": warning " + code + " in rule '" + rule + "': " + risk + ". Fix: " + fix;
+        return DisplayText.escape(position + ": warning " + code + " in rule '" + rule + "': " + risk + ". Fix: " + fix);
     }
 }

@@ -36,9 +36,12 @@ public record PolicyProblem(Code code, SourcePosition position, String message) 
         LINT
     }
 
-    /** {@code file:line:column: message}, the form editors and CI annotations understand. */
+    /**
+     * {@code file:line:column: message}, the form editors and CI annotations understand; one line, with the text
+     * quoted from the file escaped ({@link DisplayText}).
+     */
     @Override
     public String toString() {
-        return position + ": " + message;
+        return DisplayText.escape(position + ": " + message);
     }
 }

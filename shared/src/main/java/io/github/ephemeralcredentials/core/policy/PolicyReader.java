@@ -33,6 +33,8 @@ final class PolicyReader {
 
     static final int MAX_DEPTH = 64;
     static final int MAX_NODES = 200_000;
+    /** One value a condition compares with: longer than any claim a token within the verifier's size limit holds. */
+    static final int MAX_VALUE_CHARS = 8192;
 
     private static final Set<String> TOP_KEYS = Set.of("version", "profiles", "rules", "tests");
     private static final Set<String> PROFILE_KEYS =
@@ -399,11 +401,24 @@ final class PolicyReader {
             }
             case "glob" -> {
                 String pattern = scalarText(value, where + " 'glob' (a string)");
-                return pattern == null ? null : Condition.Glob.of(pattern, ignoreCase);
+                if (pattern == null) {
+                    return null;
+                }
+                Optional<String> tooCostly = PatternLimits.globProblem(pattern);
+                if (tooCostly.isPresent()) {
+                    problem(PolicyProblem.Code.INVALID_VALUE, value, where + ": the glob " + tooCostly.get());
+                    return null;
+                }
+                return Condition.Glob.of(pattern, ignoreCase);
             }
             case "regex" -> {
                 String pattern = scalarText(value, where + " 'regex' (a string)");
                 if (pattern == null) {
+                    return null;
+                }
+                Optional<String> tooCostly = PatternLimits.regexProblem(pattern);
+                if (tooCostly.isPresent()) {
+                    problem(PolicyProblem.Code.INVALID_REGEX, value, where + ": the regex " + tooCostly.get());
                     return null;
                 }
                 try {
@@ -449,6 +464,12 @@ final class PolicyReader {
         if (Tag.NULL.equals(s.getTag()) && s.isPlain()) {
             problem(PolicyProblem.Code.WRONG_TYPE, s, what + ": a value is needed; to require a missing claim "
                     + "write {absent: true}");
+            return null;
+        }
+        if (s.getValue().length() > MAX_VALUE_CHARS) {
+            problem(PolicyProblem.Code.INVALID_VALUE, s, String.format("%s is %,d characters, longer than the "
+                    + "%,d-character limit for one value (a claim in an accepted token is shorter); check the "
+                    + "value", what, s.getValue().length(), MAX_VALUE_CHARS));
             return null;
         }
         if (Tag.BOOL.equals(s.getTag()) && s.isPlain()) {

@@ -80,4 +80,23 @@ class JsonLinesAuditWriterTest {
         }
         assertThat(Files.readAllLines(file)).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"REVOKED\""));
     }
+
+    @org.junit.jupiter.api.Test
+    void aClaimOrTagWithoutAValueIsOmittedNotANullPointerException() throws Exception {
+        // Found by AuditLineFuzzTest: a null claim name or value made the writer throw, losing the record.
+        java.util.Map<String, String> claims = new java.util.LinkedHashMap<>();
+        claims.put("repository", null);
+        claims.put(null, "x");
+        claims.put("workflow", "ci");
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        tags.add(null);
+        tags.add("prod");
+        AuditRecord record = AuditRecord.builder().timestamp(Instant.EPOCH).outcome(AuditRecord.Outcome.DENIED)
+                .claims(claims).tags(tags).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new JsonLinesAuditWriter(out).write(record, Redactor.none());
+        JsonNode line = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(line.path("claims").toString()).isEqualTo("{\"workflow\":\"ci\"}");
+        assertThat(line.path("tags").toString()).isEqualTo("[\"prod\"]");
+    }
 }
