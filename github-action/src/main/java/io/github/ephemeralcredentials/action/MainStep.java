@@ -129,6 +129,9 @@ public final class MainStep {
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
         String stateJson = issued.cleanup().withVariables(exported).toJson();
+        // The revocations' own secrets (a refresh token is no value of the credential), each on its own: the runner
+        // masks a value, not the parts of a JSON it happens to sit in.
+        issued.cleanup().secrets().forEach(commands::addMask);
         commands.addMask(stateJson);
 
         // 2. State first: the post step runs even if a later write fails, and must find what to clean up.

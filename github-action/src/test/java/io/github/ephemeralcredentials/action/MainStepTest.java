@@ -95,11 +95,13 @@ class MainStepTest {
         Canary.absent(String.join("\n", outputs.values()), secretsSeen());
 
         String summary = Files.readString(files.summary());
-        assertThat(summary).contains("| aws | arn:aws:sts::123456789012:assumed-role/deploy/run-1 |")
+        assertThat(summary).contains("| ` aws ` | ` arn:aws:sts::123456789012:assumed-role/deploy/run-1 ` |")
                 .contains("2030-01-01T00:15:00Z");
         Canary.absent(summary, secretsSeen());
 
         assertThat(RunnerFileCommands.read(files.state())).containsKey(PostStep.STATE);
+        // The refresh token is masked on its own, not only inside the state's JSON.
+        assertThat(out().lines()).contains("::add-mask::" + WorkflowCommands.escapeData(CanaryProvider.REFRESH));
         assertThat(out()).contains("::add-mask::" + WorkflowCommands.escapeData(
                 RunnerFileCommands.read(files.state()).get(PostStep.STATE)));
     }
