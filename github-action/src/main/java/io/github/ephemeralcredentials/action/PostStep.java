@@ -4,7 +4,13 @@ import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle.CleanupReport;
 import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import io.github.ephemeralcredentials.core.exchange.ExchangeException;
+import io.github.ephemeralcredentials.core.exchange.CleanupScope;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,6 +37,22 @@ public final class PostStep {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
     }
 
+    /**
+     * What this action's main step can have written: {@code gha-creds-*} files in the workspace or
+     * {@code $RUNNER_TEMP}, the record's provider's own variables, revocations over https or loopback.
+     */
+    private CleanupScope scope() {
+        List<Path> directories = new ArrayList<>();
+        for (String variable : List.of("GITHUB_WORKSPACE", "RUNNER_TEMP")) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                directories.add(Path.of(value));
+            }
+        }
+        return new CleanupScope(directories, CredentialFiles.NAME_PREFIX,
+                id -> Optional.ofNullable(runtime.providers().get(id)).map(CredentialProvider::descriptor));
+    }
+
     public int run() {
         try {
             String saved = env.get("STATE_" + STATE);
@@ -43,6 +65,15 @@ public final class PostStep {
             if (!new ActionInputs(env).bool("revoke", true)) {
                 commands.info("Cleanup skipped (revoke: false): the credentials stay valid until "
                         + state.expiresAt() + ".");
+                return 0;
+            }
+            List<String> problems = scope().problems(state);
+            if (!problems.isEmpty()) {
+                commands.warning("the saved state (STATE_" + STATE + ") was refused, so nothing was revoked, deleted "
+                        + "or blanked: " + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1)
+                        + " more)" : "") + ". The main step writes no such state: check the workflow for a step that "
+                        + "writes STATE_" + STATE + " or prints workflow commands. The credentials expire at "
+                        + state.expiresAt());
                 return 0;
             }
             CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC()).cleanup(state);

@@ -77,7 +77,7 @@ class CanaryProvider implements CredentialProvider {
     }
 
     Path writeFile(Path dir) throws java.io.IOException {
-        file = Files.writeString(dir.resolve("credentials.json"), "{\"secret\":\"" + SECRET + "\"}");
+        file = Files.writeString(dir.resolve(CredentialFiles.NAME_PREFIX + "canary.json"), "{\"secret\":\"" + SECRET + "\"}");
         return file;
     }
 }

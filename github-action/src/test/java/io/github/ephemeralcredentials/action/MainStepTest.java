@@ -194,7 +194,7 @@ class MainStepTest {
 
     @Test
     void postRevokesDeletesFilesAndBlanksTheExportedVariables() throws IOException {
-        Path file = provider.writeFile(dir);
+        Path file = provider.writeFile(runner.workspace());
         assertThat(main(AWS_INPUTS)).isZero();
 
         assertThat(post(AWS_INPUTS)).isZero();
@@ -208,9 +208,36 @@ class MainStepTest {
         Canary.onlyInsideMasks(out(), secretsSeen());
     }
 
+    /** A state someone else wrote (through GITHUB_ENV, or an injected command) is refused whole, with one warning. */
+    @Test
+    void postRefusesAStateThatReachesBeyondWhatTheMainStepCreated() throws IOException {
+        Path rootOnly = Files.writeString(dir.resolve("root-only"), "precious");
+        for (String tampered : List.of(
+                tamperedState(List.of(rootOnly.toString()), List.of("AWS_SESSION_TOKEN"), "https://vault.example"),
+                tamperedState(List.of(), List.of("PATH", "LD_PRELOAD", "GITHUB_TOKEN"), "https://vault.example"),
+                tamperedState(List.of(), List.of("AWS_SESSION_TOKEN"), "http://vault.example:8200"))) {
+            runner.newStep();
+            Map<String, String> env = runner.postEnvironment(AWS_INPUTS, Map.of(PostStep.STATE, tampered));
+            stdout = new ByteArrayOutputStream();
+            assertThat(new PostStep(env, new WorkflowCommands(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
+                    runtime).run()).isZero();
+            assertThat(out().lines().filter(l -> l.startsWith("::warning::"))).singleElement().asString()
+                    .contains("refused").doesNotContain("s.canary-vault-token");
+            assertThat(provider.revoked).isEmpty();
+            assertThat(Files.readString(runner.step().env())).isEmpty();
+            assertThat(rootOnly).hasContent("precious");
+        }
+    }
+
+    private static String tamperedState(List<String> files, List<String> variables, String vaultAddress) {
+        return new io.github.ephemeralcredentials.core.exchange.CleanupRecord("aws", CanaryProvider.EXPIRES,
+                List.of(new io.github.ephemeralcredentials.core.credential.Revocation("aws", "canary",
+                        Map.of("address", vaultAddress, "token", "s.canary-vault-token"))), files, variables).toJson();
+    }
+
     @Test
     void revokeFalseKeepsEverything() throws IOException {
-        Path file = provider.writeFile(dir);
+        Path file = provider.writeFile(runner.workspace());
         Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
         inputs.put("revoke", "false");
         assertThat(main(inputs)).isZero();

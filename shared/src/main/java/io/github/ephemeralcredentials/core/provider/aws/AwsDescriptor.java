@@ -59,7 +59,8 @@ public final class AwsDescriptor {
             parameters -> Duration.ofSeconds(chained(parameters) ? MAX_CHAINED_DURATION : MAX_DURATION),
             // The audience AWS's guide and configure-aws-credentials use for the OIDC identity provider.
             parameters -> Optional.of("sts.amazonaws.com"),
-            true, "role-duration-seconds", Set.of("role-to-assume"), "web-identity-token-file");
+            true, "role-duration-seconds", Set.of("role-to-assume"), "web-identity-token-file")
+            .exporting(Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_SHARED_CREDENTIALS_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"));
 
     private AwsDescriptor() {
     }
