@@ -26,7 +26,8 @@ public final class MainStep {
 
     /** The inputs of every step, whatever the provider (action.yml documents each; ActionYmlTest checks). */
     static final java.util.Set<String> GENERAL_INPUTS = java.util.Set.of("provider", "audience", "policy", "profile",
-            "export-env", "output-credentials", "revoke", AuditLog.INPUT);
+            "export-env", "output-credentials", "revoke", AuditLog.INPUT, StepDeadline.MAIN_INPUT,
+            StepDeadline.POST_INPUT);
 
     private final Map<String, String> env;
     private final WorkflowCommands commands;
@@ -53,8 +54,10 @@ public final class MainStep {
 
     /** @return the process exit code: 0 on success, 1 when the step must fail */
     public int run() {
+        long start = System.nanoTime();
         try {
             ActionInputs inputs = new ActionInputs(env);
+            StepDeadline deadline = StepDeadline.from(inputs, StepDeadline.MAIN_INPUT, StepDeadline.MAIN_DEFAULT, start);
             boolean exportEnv = inputs.bool("export-env", true);
             boolean outputCredentials = inputs.bool("output-credentials", false);
             boolean revoke = inputs.bool("revoke", true);
@@ -65,17 +68,25 @@ public final class MainStep {
 
             ActionRuntime runtime = runtimes.get();
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
-            String token = tokens.fetch(plan.audience());
-            // Decoded, not verified: the provider verifies the token; the claims serve the pre-flight and messages.
-            UnverifiedClaims claims = decode(token);
-
-            ExchangeOutcome.Issued issued;
-            try {
-                issued = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit);
-            } catch (ProviderException e) {
-                return refused(e, plan, claims.claims());
+            // Every wait (the runner's endpoint, the provider, their retries) under the one deadline; what the
+            // credential then takes (masks, files) is local and quick, and happens on this thread alone.
+            Exchanged exchanged = deadline.run(runtime.http(), () -> {
+                deadline.stage("fetching the job's OIDC token from the runner");
+                String token = tokens.fetch(plan.audience());
+                // Decoded, not verified: the provider verifies the token; the claims serve the pre-flight and messages.
+                UnverifiedClaims claims = decode(token);
+                deadline.stage("exchanging the token with " + plan.provider());
+                try {
+                    return new Exchanged(exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit),
+                            null, claims);
+                } catch (ProviderException e) {
+                    return new Exchanged(null, e, claims);
+                }
+            });
+            if (exchanged.refusal() != null) {
+                return refused(exchanged.refusal(), plan, exchanged.claims().claims());
             }
-            publish(issued, files, exportEnv, outputCredentials, revoke);
+            publish(exchanged.issued(), files, exportEnv, outputCredentials, revoke);
             return 0;
         } catch (ActionException e) {
             e.detail().ifPresent(detail -> {
@@ -93,6 +104,10 @@ public final class MainStep {
                     + "and report it");
             return 1;
         }
+    }
+
+    /** What the waiting part of the step ends with: a credential, or the provider's refusal of these claims. */
+    private record Exchanged(ExchangeOutcome.Issued issued, ProviderException refusal, UnverifiedClaims claims) {
     }
 
     private static UnverifiedClaims decode(String token) {

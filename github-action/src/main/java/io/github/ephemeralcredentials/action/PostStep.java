@@ -54,7 +54,10 @@ public final class PostStep {
     }
 
     public int run() {
+        long start = System.nanoTime();
         try {
+            StepDeadline deadline = StepDeadline.from(new ActionInputs(env), StepDeadline.POST_INPUT,
+                    StepDeadline.POST_DEFAULT, start);
             String saved = env.get("STATE_" + STATE);
             if (saved == null || saved.isBlank()) {
                 commands.info("Nothing to clean up: the main step handed out no credentials.");
@@ -76,8 +79,15 @@ public final class PostStep {
                         + state.expiresAt());
                 return 0;
             }
-            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC()).cleanup(state);
-            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
+            // The revocations in parallel, all within what is left of the deadline; the files and variables after.
+            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
+                    .cleanup(state, deadline.remaining());
+            String waits = StepDeadline.inFlight(runtime.http());
+            runtime.http().dispatcher().cancelAll();
+            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()
+                    + (f.message().contains("did not finish within the deadline")
+                    ? " (" + deadline.ranOut() + (waits.isEmpty() ? "" : "; no answer from " + waits)
+                    + "; raise `" + StepDeadline.POST_INPUT + "` if that endpoint is just slow)" : "")));
             if (!state.variables().isEmpty()) {
                 FileCommand envFile = RunnerFiles.from(env).env();
                 state.variables().forEach(name -> envFile.set(name, ""));

@@ -235,6 +235,73 @@ class MainStepTest {
                         Map.of("address", vaultAddress, "token", "s.canary-vault-token"))), files, variables).toJson();
     }
 
+    /** The runner's token endpoint accepts and never answers: the step stops at its deadline and names that wait. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aHangingTokenEndpointEndsTheStepAtItsDeadlineNamingTheWait() throws IOException {
+        try (HangingPeer peer = new HangingPeer()) {
+            Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+            inputs.put("main-deadline-seconds", "2");
+            Map<String, String> env = new HashMap<>(runner.environment(inputs, true));
+            env.put("ACTIONS_ID_TOKEN_REQUEST_URL", peer.url("/idtoken?api-version=2.0"));
+
+            assertThat(mainWith(env)).isEqualTo(1);
+
+            assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                    .contains("deadline of 2 s (input `main-deadline-seconds`) ran out")
+                    .contains("fetching the job's OIDC token")
+                    .contains(peer.url("/idtoken"));
+            assertThat(peer.connections()).isPositive();
+            assertThat(provider.requests).isEmpty();
+            assertThat(Files.readString(runner.step().env())).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadlineOutsideItsRangeIsRefusedBeforeAnythingIsAsked() {
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("main-deadline-seconds", "0");
+        assertThat(main(inputs)).isEqualTo(1);
+        assertThat(out()).contains("input `main-deadline-seconds` is 0");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
+
+    /**
+     * Two revocations whose endpoint never answers: the post step stops at its deadline, warns about each by name
+     * and endpoint, and still deletes the files and blanks the variables.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void hangingRevocationsEndAtThePostDeadlineAndTheRestIsStillCleanedUp() throws IOException {
+        Path file = provider.writeFile(runner.workspace());
+        assertThat(main(AWS_INPUTS)).isZero();
+        try (HangingPeer peer = new HangingPeer()) {
+            CanaryProvider hanging = new CanaryProvider() {
+                @Override
+                public void revoke(io.github.ephemeralcredentials.core.credential.Revocation revocation) {
+                    try (okhttp3.Response ignored = runtime.http().newCall(new okhttp3.Request.Builder()
+                            .url(peer.url("/revoke")).build()).execute()) {
+                        throw new IllegalStateException("the hanging peer answered");
+                    } catch (IOException e) {
+                        throw new ProviderException("aws", ProviderException.Reason.UNAVAILABLE, null, e.getMessage());
+                    }
+                }
+            };
+            runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", hanging));
+            Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+            inputs.put("post-deadline-seconds", "2");
+
+            assertThat(post(inputs)).isZero();
+
+            assertThat(out().lines().filter(l -> l.startsWith("::warning::"))).singleElement().asString()
+                    .contains("cleanup of aws/canary: did not finish within the deadline")
+                    .contains("input `post-deadline-seconds`").contains(peer.url("/revoke"));
+            assertThat(file).doesNotExist();
+            assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SECRET_ACCESS_KEY", "");
+            Canary.onlyInsideMasks(out(), secretsSeen());
+        }
+    }
+
     @Test
     void revokeFalseKeepsEverything() throws IOException {
         Path file = provider.writeFile(runner.workspace());
