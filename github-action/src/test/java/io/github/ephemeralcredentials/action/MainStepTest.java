@@ -478,4 +478,29 @@ class MainStepTest {
                 .contains("check that its directory exists");
         Canary.onlyInsideMasks(out(), secretsSeen());
     }
+
+    /** A link planted at the audit log's place (default or named) is never written through, as root or not. */
+    @Test
+    void theAuditLogIsNeverWrittenThroughALinkNorOutsideTheWorkspace() throws IOException {
+        Path rootOnly = Files.writeString(dir.resolve("root-only"), "precious\n");
+        Path runnerTemp = Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP"));
+        Files.createSymbolicLink(runnerTemp.resolve(AuditLog.DEFAULT_NAME), rootOnly);
+        Files.createSymbolicLink(runner.workspace().resolve("trail.jsonl"), rootOnly);
+
+        assertThat(main(AWS_INPUTS)).isZero();
+        assertThat(out()).contains("::warning::could not append the audit record").contains("link");
+        runner.newStep();
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("audit-log", "trail.jsonl");
+        assertThat(main(inputs)).isZero();
+        assertThat(out()).contains("::warning::could not append the audit record").contains("link");
+        assertThat(rootOnly).hasContent("precious");
+
+        runner.newStep();
+        inputs.put("audit-log", "../" + rootOnly.getFileName());
+        assertThat(main(inputs)).isEqualTo(1);
+        assertThat(out()).contains("::error::input `audit-log`").contains("inside the workspace");
+        assertThat(runner.tokenRequests()).hasSize(2);
+        assertThat(rootOnly).hasContent("precious");
+    }
 }

@@ -70,13 +70,20 @@ public final class JsonLinesAuditWriter implements Closeable {
      */
     public static JsonLinesAuditWriter append(Path file) throws IOException {
         if (Files.isSymbolicLink(file)) {
-            throw new IOException(file + " is a symbolic link; the audit log is never written through a link");
+            throw new NotAPlainFile("it is a symbolic link; the audit log is never written through a link (remove it)");
         }
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + " is not a regular file; name a file for the audit log");
+            throw new NotAPlainFile("it is not a regular file; name a file for the audit log");
         }
         return new JsonLinesAuditWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), true);
+    }
+
+    /** The audit log's place holds a link or something other than a regular file; the message says which. */
+    public static final class NotAPlainFile extends IOException {
+        NotAPlainFile(String message) {
+            super(message);
+        }
     }
 
     /**
