@@ -10,7 +10,10 @@ import io.github.ephemeralcredentials.core.oidc.Claims;
 import io.github.ephemeralcredentials.core.oidc.OidcException;
 import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +89,7 @@ public final class MainStep {
             if (exchanged.refusal() != null) {
                 return refused(exchanged.refusal(), plan, exchanged.claims().claims());
             }
-            publish(exchanged.issued(), files, exportEnv, outputCredentials, revoke);
+            publish(exchanged.issued(), files, exportEnv, outputCredentials, revoke, runtime, deadline);
             return 0;
         } catch (ActionException e) {
             e.detail().ifPresent(detail -> {
@@ -138,7 +141,7 @@ public final class MainStep {
     }
 
     private void publish(ExchangeOutcome.Issued issued, RunnerFiles files, boolean exportEnv,
-                         boolean outputCredentials, boolean revoke) {
+                         boolean outputCredentials, boolean revoke, ActionRuntime runtime, StepDeadline deadline) {
         EphemeralCredential credential = issued.credential();
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
@@ -150,7 +153,11 @@ public final class MainStep {
         commands.addMask(stateJson);
 
         // 2. State first: the post step runs even if a later write fails, and must find what to clean up.
-        files.state().set(PostStep.STATE, stateJson);
+        try {
+            files.state().set(PostStep.STATE, stateJson);
+        } catch (RuntimeException e) {
+            throw cleanedUpUnsaved(issued, runtime, deadline, e);
+        }
 
         // 3. Exported variables, then outputs: non-secret ones always, secrets only when asked.
         if (exportEnv) {
@@ -176,6 +183,24 @@ public final class MainStep {
         commands.info("Ephemeral credentials from " + credential.provider() + (identity.isEmpty() ? "" : " as " + identity)
                 + ", expiring " + credential.expiresAt() + (exportEnv ? "; exported " + String.join(", ", exported)
                 : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
+    }
+
+    /**
+     * No post step can clean up without the state: the credentials file (which may hold the runner's token
+     * endpoint bearer) would stay in the workspace and revocable tokens would live until they expire. So the main
+     * step cleans up at once, exports nothing, and fails.
+     */
+    private ActionException cleanedUpUnsaved(ExchangeOutcome.Issued issued, ActionRuntime runtime,
+                                             StepDeadline deadline, RuntimeException cause) {
+        CredentialLifecycle.CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
+                .cleanup(issued.cleanup(), deadline.remaining().isZero() ? Duration.ofSeconds(5) : deadline.remaining());
+        runtime.http().dispatcher().cancelAll();
+        report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
+        return new ActionException(Reason.NOT_IN_RUNNER, "the cleanup state could not be saved to $GITHUB_STATE ("
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+                + "), so no post step could clean up: the step cleaned up itself (revoked " + report.revoked()
+                + " of " + issued.cleanup().revocations().size() + ", deleted " + report.deleted()
+                + " file(s)) and exported nothing");
     }
 
     /** Who the credential acts as: every provider states it as its {@code principal} fact. */

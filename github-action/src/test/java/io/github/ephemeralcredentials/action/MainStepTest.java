@@ -157,6 +157,28 @@ class MainStepTest {
         assertThat(runner.tokenRequests()).isEmpty();
     }
 
+    /**
+     * Without saved state no post step can clean up: the main step revokes and deletes at once, exports nothing,
+     * and fails saying so.
+     */
+    @Test
+    void whenTheStateCannotBeSavedMainCleansUpItselfAndExportsNothing() throws IOException {
+        Path file = provider.writeFile(runner.workspace());
+        Map<String, String> env = new HashMap<>(runner.environment(AWS_INPUTS, true));
+        env.put("GITHUB_STATE", Files.createDirectories(dir.resolve("state-is-a-directory")).toString());
+
+        assertThat(mainWith(env)).isEqualTo(1);
+
+        assertThat(provider.revoked).singleElement()
+                .satisfies(r -> assertThat(r.parameters()).containsEntry("token", CanaryProvider.SECRET));
+        assertThat(file).doesNotExist();
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        assertThat(Files.readString(runner.step().output())).isEmpty();
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .contains("GITHUB_STATE").contains("revoked 1 of 1").contains("deleted 1 file");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
     @Test
     void aRunnerFileThatCannotBeWrittenIsOneErrorLineNotAStackTrace() throws IOException {
         Map<String, String> env = new HashMap<>(runner.environment(AWS_INPUTS, true));
