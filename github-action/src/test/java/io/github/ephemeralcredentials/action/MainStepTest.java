@@ -154,6 +154,11 @@ class MainStepTest {
 
         assertThat(main(Map.of())).isEqualTo(1);
         assertThat(out()).contains("no provider given; add `provider:`");
+
+        assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy", "aws-region", "EU WEST"))).isEqualTo(1);
+        assertThat(out()).contains("aws-region").contains("an AWS region such as 'us-east-1'");
+        assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy", "role-session-name", "a b"))).isEqualTo(1);
+        assertThat(out()).contains("role-session-name").contains("session name");
         assertThat(runner.tokenRequests()).isEmpty();
     }
 
