@@ -143,6 +143,11 @@ public final class MainStep {
     private void publish(ExchangeOutcome.Issued issued, RunnerFiles files, boolean exportEnv,
                          boolean outputCredentials, boolean revoke, ActionRuntime runtime, StepDeadline deadline) {
         EphemeralCredential credential = issued.credential();
+        if (exportEnv) {
+            tooLargeToExport(credential).ifPresent(why -> {
+                throw cleanedUp(issued, runtime, deadline, why + ", so nothing was exported");
+            });
+        }
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
@@ -156,7 +161,9 @@ public final class MainStep {
         try {
             files.state().set(PostStep.STATE, stateJson);
         } catch (RuntimeException e) {
-            throw cleanedUpUnsaved(issued, runtime, deadline, e);
+            throw cleanedUp(issued, runtime, deadline, "the cleanup state could not be saved to $GITHUB_STATE ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "), so no post step could clean up");
         }
 
         // 3. Exported variables, then outputs: non-secret ones always, secrets only when asked.
@@ -190,17 +197,35 @@ public final class MainStep {
      * endpoint bearer) would stay in the workspace and revocable tokens would live until they expire. So the main
      * step cleans up at once, exports nothing, and fails.
      */
-    private ActionException cleanedUpUnsaved(ExchangeOutcome.Issued issued, ActionRuntime runtime,
-                                             StepDeadline deadline, RuntimeException cause) {
+    private ActionException cleanedUp(ExchangeOutcome.Issued issued, ActionRuntime runtime,
+                                      StepDeadline deadline, String why) {
         CredentialLifecycle.CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
                 .cleanup(issued.cleanup(), deadline.remaining().isZero() ? Duration.ofSeconds(5) : deadline.remaining());
         runtime.http().dispatcher().cancelAll();
         report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
-        return new ActionException(Reason.NOT_IN_RUNNER, "the cleanup state could not be saved to $GITHUB_STATE ("
-                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
-                + "), so no post step could clean up: the step cleaned up itself (revoked " + report.revoked()
+        return new ActionException(Reason.NOT_IN_RUNNER, why + ": the step cleaned up itself (revoked " + report.revoked()
                 + " of " + issued.cleanup().revocations().size() + ", deleted " + report.deleted()
                 + " file(s)) and exported nothing");
+    }
+
+    /** Linux's {@code MAX_ARG_STRLEN}: one {@code NAME=value} string of a process's environment, with its NUL. */
+    static final int MAX_ENVIRONMENT_STRING = 128 * 1024;
+
+    /** Why a value cannot be exported (it would stop every later step from starting), or empty. */
+    private static java.util.Optional<String> tooLargeToExport(EphemeralCredential credential) {
+        for (Map.Entry<String, String> variable : credential.environment().entrySet()) {
+            long bytes = (variable.getKey() + "=" + variable.getValue())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
+            if (bytes > MAX_ENVIRONMENT_STRING) {
+                String fileMode = io.github.ephemeralcredentials.core.exchange.Providers.descriptor(credential.provider())
+                        .map(d -> d.tokenFileParameter()).map(p -> "use the provider's file mode (parameter `" + p
+                                + "`) or ").orElse("");
+                return java.util.Optional.of(variable.getKey() + " would be " + bytes + " bytes, over Linux's 128 KiB "
+                        + "limit for one environment variable (every later step would fail to start); " + fileMode
+                        + "set `export-env: false` (with `output-credentials: true` to read it from the step's outputs)");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Who the credential acts as: every provider states it as its {@code principal} fact. */

@@ -184,6 +184,35 @@ class MainStepTest {
         Canary.onlyInsideMasks(out(), secretsSeen());
     }
 
+    /** Linux refuses to start a process with one environment string over 128 KiB: every later step would fail. */
+    @Test
+    void aValueTooLargeForTheEnvironmentIsRefusedNamingTheFileModeAndCleanedUp() throws IOException {
+        String huge = "h".repeat(200 * 1024);
+        CanaryProvider large = new CanaryProvider() {
+            @Override
+            public io.github.ephemeralcredentials.core.credential.EphemeralCredential exchange(
+                    io.github.ephemeralcredentials.core.provider.ExchangeRequest request) {
+                var issued = super.exchange(request);
+                List<io.github.ephemeralcredentials.core.credential.CredentialValue> values =
+                        new java.util.ArrayList<>(issued.values());
+                values.add(io.github.ephemeralcredentials.core.credential.CredentialValue.secret("web-identity-token",
+                        huge, "AWS_WEB_IDENTITY_TOKEN"));
+                return new io.github.ephemeralcredentials.core.credential.EphemeralCredential(issued.provider(), values,
+                        issued.facts(), issued.expiresAt(), issued.revocations(), issued.files());
+            }
+        };
+        runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", large));
+
+        assertThat(main(AWS_INPUTS)).isEqualTo(1);
+
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .contains("AWS_WEB_IDENTITY_TOKEN").contains("128 KiB").contains("web-identity-token-file")
+                .contains("export-env: false");
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        assertThat(large.revoked).hasSize(1);
+        assertThat(out()).doesNotContain(huge);
+    }
+
     @Test
     void aRunnerFileThatCannotBeWrittenIsOneErrorLineNotAStackTrace() throws IOException {
         Map<String, String> env = new HashMap<>(runner.environment(AWS_INPUTS, true));
