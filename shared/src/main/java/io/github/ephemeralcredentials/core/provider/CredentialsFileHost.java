@@ -116,6 +116,30 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
     }
 
     /**
+     * Creates {@code dir} and its missing parents, each owner-only (0700) and {@link #handOver handed over} as it is
+     * made: a directory root makes in the workspace for a path a profile names must not stay root's, where the
+     * job's user could neither use nor remove it.
+     */
+    public Path createDirectories(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path d = absolute; d != null && !Files.exists(d, LinkOption.NOFOLLOW_LINKS); d = d.getParent()) {
+            missing.push(d);
+        }
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        while (!missing.isEmpty()) {
+            Path d = missing.pop();
+            if (posix) {
+                Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(d);
+            }
+            handOver(d);
+        }
+        return absolute;
+    }
+
+    /**
      * Mode 0600 from creation, for every file holding credential material. Elsewhere (Windows) a new file in the
      * user's temporary directory inherits an owner-only ACL, so no attribute is needed there.
      */

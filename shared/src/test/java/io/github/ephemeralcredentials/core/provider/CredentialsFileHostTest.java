@@ -101,6 +101,22 @@ class CredentialsFileHostTest {
         assertThat(Files.getAttribute(there, "unix:uid")).isEqualTo(1002);
     }
 
+    /** Directories made for a path a profile names belong to the workspace's owner, not to root, and are private. */
+    @Test
+    void asRootDirectoriesMadeForAProfilesPathAreHandedOverToo() throws IOException {
+        Assumptions.assumeTrue(processUid() == 0, "only root can hand a directory to another user");
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.setAttribute(workspace, "unix:uid", 1001);
+
+        Path made = forJob(workspace).createDirectories(workspace.resolve("ci").resolve("aws"));
+
+        for (Path dir : List.of(made, made.getParent())) {
+            assertThat(Files.getAttribute(dir, "unix:uid")).as(dir.toString()).isEqualTo(1001);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        }
+        assertThat(Files.getAttribute(workspace, "unix:uid")).isEqualTo(1001);
+    }
+
     /** A link in place of the file (planted after it was written) is handed over itself; its target keeps its owner. */
     @Test
     void asRootALinkInPlaceOfTheFileIsNeverFollowed() throws IOException {
