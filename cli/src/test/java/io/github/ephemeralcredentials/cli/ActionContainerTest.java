@@ -86,7 +86,7 @@ class ActionContainerTest {
         Canary.absent(String.join("\n", RunnerFileCommands.read(runner.step().output()).values()), secrets);
         assertThat(RunnerFileCommands.read(runner.step().output())).containsKey("expiration")
                 .containsEntry("principal", "deployer").containsEntry("scope", "deploy");
-        assertThat(Files.readString(runner.step().summary())).contains("| jwt-bearer | deployer | deploy |");
+        assertThat(Files.readString(runner.step().summary())).contains("| ` jwt-bearer ` | ` deployer ` | ` deploy ` |");
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
         assertThat(state).containsKey(PostStep.STATE);

@@ -78,7 +78,7 @@ class AwsEndToEndTest {
         Canary.absent(String.join("\n", outputs.values()), secrets);
         assertThat(outputs).containsEntry("authenticated-arn", "arn:aws:sts:::assumed-role/gha-deploy/"
                 + outputs.get("session-name")).containsKey("expiration");
-        assertThat(Files.readString(runner.step().summary())).contains("| aws | ");
+        assertThat(Files.readString(runner.step().summary())).contains("| ` aws ` | ");
 
         Map<String, String> state = RunnerFileCommands.read(runner.step().state());
         assertThat(state).containsKey(PostStep.STATE);

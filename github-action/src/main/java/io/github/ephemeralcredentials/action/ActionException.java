@@ -13,7 +13,9 @@ public final class ActionException extends RuntimeException {
         /** The trust policy denied the exchange in the pre-flight. */
         POLICY_DENIED,
         /** The step is not running where it expects (no {@code $GITHUB_ENV}, no saved state). */
-        NOT_IN_RUNNER
+        NOT_IN_RUNNER,
+        /** The step's overall deadline ran out while it waited for an endpoint. */
+        DEADLINE
     }
 
     private final Reason reason;

@@ -21,7 +21,22 @@ final class AuditLog {
     static AuditFile from(ActionInputs inputs, Map<String, String> env, Path workspace, WorkflowCommands commands) {
         Optional<String> asked = inputs.get(INPUT);
         if (asked.isPresent()) {
-            return AuditFile.at(asked.get().equals("none") ? null : workspace.resolve(asked.get()), commands::warning);
+            if (asked.get().equals("none")) {
+                return AuditFile.at(null, commands::warning);
+            }
+            Path root = workspace.toAbsolutePath().normalize();
+            Path file;
+            try {
+                file = root.resolve(asked.get().strip()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                file = null;
+            }
+            // The step runs as root: a path that leaves the workspace could append to any file of the runner's.
+            if (file == null || !file.startsWith(root) || file.equals(root)) {
+                throw new ActionException(ActionException.Reason.INVALID_INPUT, "input `" + INPUT + "` must name a "
+                        + "file inside the workspace (relative to it, no `..` out of it), or be `none`");
+            }
+            return AuditFile.at(file, commands::warning);
         }
         String temp = env.get("RUNNER_TEMP");
         return AuditFile.at(temp == null || temp.isBlank() ? null : Path.of(temp).resolve(DEFAULT_NAME),

@@ -10,7 +10,10 @@ import io.github.ephemeralcredentials.core.oidc.Claims;
 import io.github.ephemeralcredentials.core.oidc.OidcException;
 import io.github.ephemeralcredentials.core.oidc.UnverifiedClaims;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
+import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +29,8 @@ public final class MainStep {
 
     /** The inputs of every step, whatever the provider (action.yml documents each; ActionYmlTest checks). */
     static final java.util.Set<String> GENERAL_INPUTS = java.util.Set.of("provider", "audience", "policy", "profile",
-            "export-env", "output-credentials", "revoke", AuditLog.INPUT);
+            "export-env", "output-credentials", "revoke", AuditLog.INPUT, StepDeadline.MAIN_INPUT,
+            StepDeadline.POST_INPUT);
 
     private final Map<String, String> env;
     private final WorkflowCommands commands;
@@ -53,8 +57,10 @@ public final class MainStep {
 
     /** @return the process exit code: 0 on success, 1 when the step must fail */
     public int run() {
+        long start = System.nanoTime();
         try {
             ActionInputs inputs = new ActionInputs(env);
+            StepDeadline deadline = StepDeadline.from(inputs, StepDeadline.MAIN_INPUT, StepDeadline.MAIN_DEFAULT, start);
             boolean exportEnv = inputs.bool("export-env", true);
             boolean outputCredentials = inputs.bool("output-credentials", false);
             boolean revoke = inputs.bool("revoke", true);
@@ -65,17 +71,25 @@ public final class MainStep {
 
             ActionRuntime runtime = runtimes.get();
             IdTokenClient tokens = IdTokenClient.fromEnvironment(env, runtime.http(), runtime.retries(), commands);
-            String token = tokens.fetch(plan.audience());
-            // Decoded, not verified: the provider verifies the token; the claims serve the pre-flight and messages.
-            UnverifiedClaims claims = decode(token);
-
-            ExchangeOutcome.Issued issued;
-            try {
-                issued = exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit);
-            } catch (ProviderException e) {
-                return refused(e, plan, claims.claims());
+            // Every wait (the runner's endpoint, the provider, their retries) under the one deadline; what the
+            // credential then takes (masks, files) is local and quick, and happens on this thread alone.
+            Exchanged exchanged = deadline.run(runtime.http(), () -> {
+                deadline.stage("fetching the job's OIDC token from the runner");
+                String token = tokens.fetch(plan.audience());
+                // Decoded, not verified: the provider verifies the token; the claims serve the pre-flight and messages.
+                UnverifiedClaims claims = decode(token);
+                deadline.stage("exchanging the token with " + plan.provider());
+                try {
+                    return new Exchanged(exchange.run(claims, tokens.supplier(plan.audience(), token), runtime, audit),
+                            null, claims);
+                } catch (ProviderException e) {
+                    return new Exchanged(null, e, claims);
+                }
+            });
+            if (exchanged.refusal() != null) {
+                return refused(exchanged.refusal(), plan, exchanged.claims().claims());
             }
-            publish(issued, files, exportEnv, outputCredentials, revoke);
+            publish(exchanged.issued(), files, exportEnv, outputCredentials, revoke, runtime, deadline);
             return 0;
         } catch (ActionException e) {
             e.detail().ifPresent(detail -> {
@@ -93,6 +107,10 @@ public final class MainStep {
                     + "and report it");
             return 1;
         }
+    }
+
+    /** What the waiting part of the step ends with: a credential, or the provider's refusal of these claims. */
+    private record Exchanged(ExchangeOutcome.Issued issued, ProviderException refusal, UnverifiedClaims claims) {
     }
 
     private static UnverifiedClaims decode(String token) {
@@ -123,16 +141,30 @@ public final class MainStep {
     }
 
     private void publish(ExchangeOutcome.Issued issued, RunnerFiles files, boolean exportEnv,
-                         boolean outputCredentials, boolean revoke) {
+                         boolean outputCredentials, boolean revoke, ActionRuntime runtime, StepDeadline deadline) {
         EphemeralCredential credential = issued.credential();
+        if (exportEnv) {
+            tooLargeToExport(credential).ifPresent(why -> {
+                throw cleanedUp(issued, runtime, deadline, why + ", so nothing was exported");
+            });
+        }
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
         String stateJson = issued.cleanup().withVariables(exported).toJson();
+        // The revocations' own secrets (a refresh token is no value of the credential), each on its own: the runner
+        // masks a value, not the parts of a JSON it happens to sit in.
+        issued.cleanup().secrets().forEach(commands::addMask);
         commands.addMask(stateJson);
 
         // 2. State first: the post step runs even if a later write fails, and must find what to clean up.
-        files.state().set(PostStep.STATE, stateJson);
+        try {
+            files.state().set(PostStep.STATE, stateJson);
+        } catch (RuntimeException e) {
+            throw cleanedUp(issued, runtime, deadline, "the cleanup state could not be saved to $GITHUB_STATE ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "), so no post step could clean up");
+        }
 
         // 3. Exported variables, then outputs: non-secret ones always, secrets only when asked.
         if (exportEnv) {
@@ -158,6 +190,42 @@ public final class MainStep {
         commands.info("Ephemeral credentials from " + credential.provider() + (identity.isEmpty() ? "" : " as " + identity)
                 + ", expiring " + credential.expiresAt() + (exportEnv ? "; exported " + String.join(", ", exported)
                 : "; not exported (export-env: false)") + (revoke ? "; the post step cleans up" : ""));
+    }
+
+    /**
+     * No post step can clean up without the state: the credentials file (which may hold the runner's token
+     * endpoint bearer) would stay in the workspace and revocable tokens would live until they expire. So the main
+     * step cleans up at once, exports nothing, and fails.
+     */
+    private ActionException cleanedUp(ExchangeOutcome.Issued issued, ActionRuntime runtime,
+                                      StepDeadline deadline, String why) {
+        CredentialLifecycle.CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
+                .cleanup(issued.cleanup(), deadline.remaining().isZero() ? Duration.ofSeconds(5) : deadline.remaining());
+        runtime.http().dispatcher().cancelAll();
+        report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
+        return new ActionException(Reason.NOT_IN_RUNNER, why + ": the step cleaned up itself (revoked " + report.revoked()
+                + " of " + issued.cleanup().revocations().size() + ", deleted " + report.deleted()
+                + " file(s)) and exported nothing");
+    }
+
+    /** Linux's {@code MAX_ARG_STRLEN}: one {@code NAME=value} string of a process's environment, with its NUL. */
+    static final int MAX_ENVIRONMENT_STRING = 128 * 1024;
+
+    /** Why a value cannot be exported (it would stop every later step from starting), or empty. */
+    private static java.util.Optional<String> tooLargeToExport(EphemeralCredential credential) {
+        for (Map.Entry<String, String> variable : credential.environment().entrySet()) {
+            long bytes = (variable.getKey() + "=" + variable.getValue())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
+            if (bytes > MAX_ENVIRONMENT_STRING) {
+                String fileMode = io.github.ephemeralcredentials.core.exchange.Providers.descriptor(credential.provider())
+                        .map(d -> d.tokenFileParameter()).map(p -> "use the provider's file mode (parameter `" + p
+                                + "`) or ").orElse("");
+                return java.util.Optional.of(variable.getKey() + " would be " + bytes + " bytes, over Linux's 128 KiB "
+                        + "limit for one environment variable (every later step would fail to start); " + fileMode
+                        + "set `export-env: false` (with `output-credentials: true` to read it from the step's outputs)");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Who the credential acts as: every provider states it as its {@code principal} fact. */

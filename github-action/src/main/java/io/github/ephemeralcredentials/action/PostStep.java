@@ -4,7 +4,13 @@ import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle.CleanupReport;
 import io.github.ephemeralcredentials.core.exchange.CleanupRecord;
 import io.github.ephemeralcredentials.core.exchange.ExchangeException;
+import io.github.ephemeralcredentials.core.exchange.CleanupScope;
+import io.github.ephemeralcredentials.core.provider.CredentialProvider;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,8 +37,27 @@ public final class PostStep {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
     }
 
+    /**
+     * What this action's main step can have written: {@code gha-creds-*} files in the workspace or
+     * {@code $RUNNER_TEMP}, the record's provider's own variables, revocations over https or loopback.
+     */
+    private CleanupScope scope() {
+        List<Path> directories = new ArrayList<>();
+        for (String variable : List.of("GITHUB_WORKSPACE", "RUNNER_TEMP")) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                directories.add(Path.of(value));
+            }
+        }
+        return new CleanupScope(directories, CredentialFiles.NAME_PREFIX,
+                id -> Optional.ofNullable(runtime.providers().get(id)).map(CredentialProvider::descriptor));
+    }
+
     public int run() {
+        long start = System.nanoTime();
         try {
+            StepDeadline deadline = StepDeadline.from(new ActionInputs(env), StepDeadline.POST_INPUT,
+                    StepDeadline.POST_DEFAULT, start);
             String saved = env.get("STATE_" + STATE);
             if (saved == null || saved.isBlank()) {
                 commands.info("Nothing to clean up: the main step handed out no credentials.");
@@ -45,8 +70,24 @@ public final class PostStep {
                         + state.expiresAt() + ".");
                 return 0;
             }
-            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC()).cleanup(state);
-            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()));
+            List<String> problems = scope().problems(state);
+            if (!problems.isEmpty()) {
+                commands.warning("the saved state (STATE_" + STATE + ") was refused, so nothing was revoked, deleted "
+                        + "or blanked: " + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1)
+                        + " more)" : "") + ". The main step writes no such state: check the workflow for a step that "
+                        + "writes STATE_" + STATE + " or prints workflow commands. The credentials expire at "
+                        + state.expiresAt());
+                return 0;
+            }
+            // The revocations in parallel, all within what is left of the deadline; the files and variables after.
+            CleanupReport report = new CredentialLifecycle(runtime.providers(), Clock.systemUTC())
+                    .cleanup(state, deadline.remaining());
+            String waits = StepDeadline.inFlight(runtime.http());
+            runtime.http().dispatcher().cancelAll();
+            report.failures().forEach(f -> commands.warning("cleanup of " + f.what() + ": " + f.message()
+                    + (f.message().contains("did not finish within the deadline")
+                    ? " (" + deadline.ranOut() + (waits.isEmpty() ? "" : "; no answer from " + waits)
+                    + "; raise `" + StepDeadline.POST_INPUT + "` if that endpoint is just slow)" : "")));
             if (!state.variables().isEmpty()) {
                 FileCommand envFile = RunnerFiles.from(env).env();
                 state.variables().forEach(name -> envFile.set(name, ""));

@@ -68,12 +68,25 @@ final class ProviderInputs {
         ProviderDescriptor descriptor = descriptor(providerId(inputs));
         Map<String, Object> parameters = collect(inputs, descriptor.parameters());
         Map<String, Object> scope = collect(inputs, descriptor.scope());
+        checkFormats(descriptor, parameters);
         Duration lifetime = requestedLifetime(inputs, descriptor.id()).orElse(DEFAULT_LIFETIME);
         if (descriptor.lifetimeInput() != null && inputs.get(descriptor.lifetimeInput()).isPresent()) {
             checkLifetime(descriptor, parameters, lifetime);
         }
         String audience = inputs.get("audience").orElseGet(() -> defaultAudience(descriptor.id(), parameters));
         return new ExchangePlan(descriptor.id(), parameters, scope, lifetime, audience);
+    }
+
+    /** A value the provider would refuse for its form (an AWS region, a session name), before any token is asked for. */
+    private static void checkFormats(ProviderDescriptor descriptor, Map<String, Object> parameters) {
+        for (var spec : descriptor.parameters()) {
+            Object value = parameters.get(spec.name());
+            if (spec.format() != null && spec.actionInput() != null && value != null
+                    && !spec.format().matcher(String.valueOf(value)).matches()) {
+                throw new ActionException(Reason.INVALID_INPUT, "input `" + spec.actionInput() + "` is '"
+                        + String.valueOf(value).replaceAll("\\p{Cntrl}", "?") + "'; write " + spec.formatHint());
+            }
+        }
     }
 
     /**

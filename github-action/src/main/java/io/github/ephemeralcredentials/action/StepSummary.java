@@ -27,7 +27,7 @@ public final class StepSummary {
 
     public void appendTable(String heading, List<Row> rows) {
         StringBuilder md = new StringBuilder();
-        md.append("### ").append(cell(heading)).append("\n\n");
+        md.append("### ").append(heading).append("\n\n");
         md.append("| provider | identity | scope | expires |\n");
         md.append("| --- | --- | --- | --- |\n");
         for (Row row : rows) {
@@ -45,11 +45,24 @@ public final class StepSummary {
         }
     }
 
-    /** Keeps a value inside its table cell: pipes escaped, line breaks flattened, empty shown as a dash. */
+    /**
+     * Keeps a value inside its table cell and out of the Markdown: a code span (no HTML, links, images, comments or
+     * autolinks inside one) fenced with more backticks than any run in the value, pipes escaped (GitHub's tables
+     * split on them even in code), every line break and control character flattened to a space; empty shown as a
+     * dash. The spaces inside the fence are CommonMark's, stripped when rendered.
+     */
     static String cell(String value) {
         if (value == null || value.isBlank()) {
             return "—";
         }
-        return value.replace("\\", "\\\\").replace("|", "\\|").replaceAll("\\R", " ").strip();
+        String flat = value.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}\\u0085]", " ").strip().replace("|", "\\|");
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < flat.length(); i++) {
+            run = flat.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        return fence + " " + flat + " " + fence;
     }
 }

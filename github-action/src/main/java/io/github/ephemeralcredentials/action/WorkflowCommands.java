@@ -29,7 +29,7 @@ public final class WorkflowCommands {
         }
         command("add-mask", secret);
         if (secret.indexOf('\n') >= 0 || secret.indexOf('\r') >= 0) {
-            for (String line : secret.split("\\R")) {
+            for (String line : secret.split("\\r\\n|\\r|\\n")) {
                 String trimmed = line.strip();
                 if (!trimmed.isEmpty()) {
                     command("add-mask", trimmed);
@@ -61,26 +61,30 @@ public final class WorkflowCommands {
 
     /**
      * Plain log lines, which the runner never reads as a command: text that could be one (a claim value is chosen by
-     * whoever triggered the workflow) is printed between {@code ::stop-commands::} and its resume token. The runner
-     * trims a line before it looks for {@code ::}, and finds the legacy {@code ##[} anywhere in a line, so no
-     * prefix would do.
+     * whoever triggered the workflow) is printed between {@code ::stop-commands::} and its resume token. A line
+     * holding {@code ::} or {@code ##[} anywhere counts: the runner trims a line with .NET's {@code TrimStart()},
+     * which removes more than Java's {@code strip()} (U+00A0, U+2007, U+202F), before it looks for {@code ::}, and
+     * finds the legacy {@code ##[} anywhere. Lines break only where the runner breaks them ({@code \r\n},
+     * {@code \r}, {@code \n}), so U+2028, U+0085, VT and FF stay inside their line as the runner sees it.
      */
     public void info(String message) {
-        String[] lines = message.split("\\R", -1);
+        String[] lines = message.split("\r\n|\r|\n", -1);
         boolean couldBeCommand = false;
         for (String line : lines) {
-            couldBeCommand |= line.strip().startsWith("::") || line.contains("##[");
+            couldBeCommand |= line.contains("::") || line.contains("##[");
         }
         String resume = couldBeCommand ? "resume-" + UUID.randomUUID() : null;
+        StringBuilder text = new StringBuilder();
         if (resume != null) {
-            out.print("::stop-commands::" + resume + "\n");
+            text.append("::stop-commands::").append(resume).append('\n');
         }
         for (String line : lines) {
-            out.print(line + "\n");
+            text.append(line).append('\n');
         }
         if (resume != null) {
-            out.print("::" + resume + "::\n");
+            text.append("::").append(resume).append("::\n");
         }
+        out.print(text);
         out.flush();
     }
 

@@ -132,7 +132,7 @@ class BrokerUrlTest {
                 .containsEntry("expiration", "2030-01-01T00:15:00Z").doesNotContainKey("token");
         Canary.absent(String.join("\n", outputs.values()), secrets);
         String summary = Files.readString(files.summary());
-        assertThat(summary).contains("| broker | github-app/424242/installation/octo-org | contents:write |");
+        assertThat(summary).contains("| ` broker ` | ` github-app/424242/installation/octo-org ` | ` contents:write ` |");
         Canary.absent(summary, secrets);
         String audit = Files.readString(Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP"))
                 .resolve(AuditLog.DEFAULT_NAME));

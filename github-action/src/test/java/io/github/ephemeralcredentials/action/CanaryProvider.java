@@ -26,6 +26,8 @@ class CanaryProvider implements CredentialProvider {
     static final String KEY_ID = "ASIACANARY0000000001";
     static final String SECRET = "canary-secret/+=%0A<<EOF==";
     static final String SESSION = "canary-session-line-1\ncanary-session-line-2 = x\n";
+    /** Held only by the revocation (an OAuth refresh token): never one of the credential's values. */
+    static final String REFRESH = "canary-refresh-%0A::x";
     static final Instant EXPIRES = Instant.parse("2030-01-01T00:15:00Z");
 
     final List<ExchangeRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -34,7 +36,7 @@ class CanaryProvider implements CredentialProvider {
     volatile Path file;
 
     static List<String> secrets() {
-        return List.of(SECRET, SESSION);
+        return List.of(SECRET, SESSION, REFRESH);
     }
 
     @Override
@@ -65,7 +67,7 @@ class CanaryProvider implements CredentialProvider {
                 Map.of("principal", "arn:aws:sts::123456789012:assumed-role/deploy/run-1",
                         "aws-account-id", "123456789012"),
                 EXPIRES,
-                List.of(new Revocation("aws", "canary", Map.of("token", SECRET))),
+                List.of(new Revocation("aws", "canary", Map.of("token", SECRET, "refresh_token", REFRESH))),
                 file == null ? List.of() : List.of(file));
     }
 
@@ -75,7 +77,7 @@ class CanaryProvider implements CredentialProvider {
     }
 
     Path writeFile(Path dir) throws java.io.IOException {
-        file = Files.writeString(dir.resolve("credentials.json"), "{\"secret\":\"" + SECRET + "\"}");
+        file = Files.writeString(dir.resolve(CredentialFiles.NAME_PREFIX + "canary.json"), "{\"secret\":\"" + SECRET + "\"}");
         return file;
     }
 }

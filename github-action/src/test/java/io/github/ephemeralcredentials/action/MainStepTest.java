@@ -95,11 +95,13 @@ class MainStepTest {
         Canary.absent(String.join("\n", outputs.values()), secretsSeen());
 
         String summary = Files.readString(files.summary());
-        assertThat(summary).contains("| aws | arn:aws:sts::123456789012:assumed-role/deploy/run-1 |")
+        assertThat(summary).contains("| ` aws ` | ` arn:aws:sts::123456789012:assumed-role/deploy/run-1 ` |")
                 .contains("2030-01-01T00:15:00Z");
         Canary.absent(summary, secretsSeen());
 
         assertThat(RunnerFileCommands.read(files.state())).containsKey(PostStep.STATE);
+        // The refresh token is masked on its own, not only inside the state's JSON.
+        assertThat(out().lines()).contains("::add-mask::" + WorkflowCommands.escapeData(CanaryProvider.REFRESH));
         assertThat(out()).contains("::add-mask::" + WorkflowCommands.escapeData(
                 RunnerFileCommands.read(files.state()).get(PostStep.STATE)));
     }
@@ -152,7 +154,63 @@ class MainStepTest {
 
         assertThat(main(Map.of())).isEqualTo(1);
         assertThat(out()).contains("no provider given; add `provider:`");
+
+        assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy", "aws-region", "EU WEST"))).isEqualTo(1);
+        assertThat(out()).contains("aws-region").contains("an AWS region such as 'us-east-1'");
+        assertThat(main(Map.of("role-to-assume", "arn:aws:iam::123456789012:role/deploy", "role-session-name", "a b"))).isEqualTo(1);
+        assertThat(out()).contains("role-session-name").contains("session name");
         assertThat(runner.tokenRequests()).isEmpty();
+    }
+
+    /**
+     * Without saved state no post step can clean up: the main step revokes and deletes at once, exports nothing,
+     * and fails saying so.
+     */
+    @Test
+    void whenTheStateCannotBeSavedMainCleansUpItselfAndExportsNothing() throws IOException {
+        Path file = provider.writeFile(runner.workspace());
+        Map<String, String> env = new HashMap<>(runner.environment(AWS_INPUTS, true));
+        env.put("GITHUB_STATE", Files.createDirectories(dir.resolve("state-is-a-directory")).toString());
+
+        assertThat(mainWith(env)).isEqualTo(1);
+
+        assertThat(provider.revoked).singleElement()
+                .satisfies(r -> assertThat(r.parameters()).containsEntry("token", CanaryProvider.SECRET));
+        assertThat(file).doesNotExist();
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        assertThat(Files.readString(runner.step().output())).isEmpty();
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .contains("GITHUB_STATE").contains("revoked 1 of 1").contains("deleted 1 file");
+        Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    /** Linux refuses to start a process with one environment string over 128 KiB: every later step would fail. */
+    @Test
+    void aValueTooLargeForTheEnvironmentIsRefusedNamingTheFileModeAndCleanedUp() throws IOException {
+        String huge = "h".repeat(200 * 1024);
+        CanaryProvider large = new CanaryProvider() {
+            @Override
+            public io.github.ephemeralcredentials.core.credential.EphemeralCredential exchange(
+                    io.github.ephemeralcredentials.core.provider.ExchangeRequest request) {
+                var issued = super.exchange(request);
+                List<io.github.ephemeralcredentials.core.credential.CredentialValue> values =
+                        new java.util.ArrayList<>(issued.values());
+                values.add(io.github.ephemeralcredentials.core.credential.CredentialValue.secret("web-identity-token",
+                        huge, "AWS_WEB_IDENTITY_TOKEN"));
+                return new io.github.ephemeralcredentials.core.credential.EphemeralCredential(issued.provider(), values,
+                        issued.facts(), issued.expiresAt(), issued.revocations(), issued.files());
+            }
+        };
+        runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", large));
+
+        assertThat(main(AWS_INPUTS)).isEqualTo(1);
+
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .contains("AWS_WEB_IDENTITY_TOKEN").contains("128 KiB").contains("web-identity-token-file")
+                .contains("export-env: false");
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        assertThat(large.revoked).hasSize(1);
+        assertThat(out()).doesNotContain(huge);
     }
 
     @Test
@@ -192,7 +250,7 @@ class MainStepTest {
 
     @Test
     void postRevokesDeletesFilesAndBlanksTheExportedVariables() throws IOException {
-        Path file = provider.writeFile(dir);
+        Path file = provider.writeFile(runner.workspace());
         assertThat(main(AWS_INPUTS)).isZero();
 
         assertThat(post(AWS_INPUTS)).isZero();
@@ -206,9 +264,103 @@ class MainStepTest {
         Canary.onlyInsideMasks(out(), secretsSeen());
     }
 
+    /** A state someone else wrote (through GITHUB_ENV, or an injected command) is refused whole, with one warning. */
+    @Test
+    void postRefusesAStateThatReachesBeyondWhatTheMainStepCreated() throws IOException {
+        Path rootOnly = Files.writeString(dir.resolve("root-only"), "precious");
+        for (String tampered : List.of(
+                tamperedState(List.of(rootOnly.toString()), List.of("AWS_SESSION_TOKEN"), "https://vault.example"),
+                tamperedState(List.of(), List.of("PATH", "LD_PRELOAD", "GITHUB_TOKEN"), "https://vault.example"),
+                tamperedState(List.of(), List.of("AWS_SESSION_TOKEN"), "http://vault.example:8200"))) {
+            runner.newStep();
+            Map<String, String> env = runner.postEnvironment(AWS_INPUTS, Map.of(PostStep.STATE, tampered));
+            stdout = new ByteArrayOutputStream();
+            assertThat(new PostStep(env, new WorkflowCommands(new PrintStream(stdout, true, StandardCharsets.UTF_8)),
+                    runtime).run()).isZero();
+            assertThat(out().lines().filter(l -> l.startsWith("::warning::"))).singleElement().asString()
+                    .contains("refused").doesNotContain("s.canary-vault-token");
+            assertThat(provider.revoked).isEmpty();
+            assertThat(Files.readString(runner.step().env())).isEmpty();
+            assertThat(rootOnly).hasContent("precious");
+        }
+    }
+
+    private static String tamperedState(List<String> files, List<String> variables, String vaultAddress) {
+        return new io.github.ephemeralcredentials.core.exchange.CleanupRecord("aws", CanaryProvider.EXPIRES,
+                List.of(new io.github.ephemeralcredentials.core.credential.Revocation("aws", "canary",
+                        Map.of("address", vaultAddress, "token", "s.canary-vault-token"))), files, variables).toJson();
+    }
+
+    /** The runner's token endpoint accepts and never answers: the step stops at its deadline and names that wait. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aHangingTokenEndpointEndsTheStepAtItsDeadlineNamingTheWait() throws IOException {
+        try (HangingPeer peer = new HangingPeer()) {
+            Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+            inputs.put("main-deadline-seconds", "2");
+            Map<String, String> env = new HashMap<>(runner.environment(inputs, true));
+            env.put("ACTIONS_ID_TOKEN_REQUEST_URL", peer.url("/idtoken?api-version=2.0"));
+
+            assertThat(mainWith(env)).isEqualTo(1);
+
+            assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                    .contains("deadline of 2 s (input `main-deadline-seconds`) ran out")
+                    .contains("fetching the job's OIDC token")
+                    .contains(peer.url("/idtoken"));
+            assertThat(peer.connections()).isPositive();
+            assertThat(provider.requests).isEmpty();
+            assertThat(Files.readString(runner.step().env())).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadlineOutsideItsRangeIsRefusedBeforeAnythingIsAsked() {
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("main-deadline-seconds", "0");
+        assertThat(main(inputs)).isEqualTo(1);
+        assertThat(out()).contains("input `main-deadline-seconds` is 0");
+        assertThat(runner.tokenRequests()).isEmpty();
+    }
+
+    /**
+     * Two revocations whose endpoint never answers: the post step stops at its deadline, warns about each by name
+     * and endpoint, and still deletes the files and blanks the variables.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void hangingRevocationsEndAtThePostDeadlineAndTheRestIsStillCleanedUp() throws IOException {
+        Path file = provider.writeFile(runner.workspace());
+        assertThat(main(AWS_INPUTS)).isZero();
+        try (HangingPeer peer = new HangingPeer()) {
+            CanaryProvider hanging = new CanaryProvider() {
+                @Override
+                public void revoke(io.github.ephemeralcredentials.core.credential.Revocation revocation) {
+                    try (okhttp3.Response ignored = runtime.http().newCall(new okhttp3.Request.Builder()
+                            .url(peer.url("/revoke")).build()).execute()) {
+                        throw new IllegalStateException("the hanging peer answered");
+                    } catch (IOException e) {
+                        throw new ProviderException("aws", ProviderException.Reason.UNAVAILABLE, null, e.getMessage());
+                    }
+                }
+            };
+            runtime = new ActionRuntime(runtime.http(), runtime.retries(), Map.of("aws", hanging));
+            Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+            inputs.put("post-deadline-seconds", "2");
+
+            assertThat(post(inputs)).isZero();
+
+            assertThat(out().lines().filter(l -> l.startsWith("::warning::"))).singleElement().asString()
+                    .contains("cleanup of aws/canary: did not finish within the deadline")
+                    .contains("input `post-deadline-seconds`").contains(peer.url("/revoke"));
+            assertThat(file).doesNotExist();
+            assertThat(RunnerFileCommands.read(runner.step().env())).containsEntry("AWS_SECRET_ACCESS_KEY", "");
+            Canary.onlyInsideMasks(out(), secretsSeen());
+        }
+    }
+
     @Test
     void revokeFalseKeepsEverything() throws IOException {
-        Path file = provider.writeFile(dir);
+        Path file = provider.writeFile(runner.workspace());
         Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
         inputs.put("revoke", "false");
         assertThat(main(inputs)).isZero();
@@ -381,5 +533,30 @@ class MainStepTest {
         assertThat(out()).contains("::warning::could not append the audit record to ")
                 .contains("check that its directory exists");
         Canary.onlyInsideMasks(out(), secretsSeen());
+    }
+
+    /** A link planted at the audit log's place (default or named) is never written through, as root or not. */
+    @Test
+    void theAuditLogIsNeverWrittenThroughALinkNorOutsideTheWorkspace() throws IOException {
+        Path rootOnly = Files.writeString(dir.resolve("root-only"), "precious\n");
+        Path runnerTemp = Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP"));
+        Files.createSymbolicLink(runnerTemp.resolve(AuditLog.DEFAULT_NAME), rootOnly);
+        Files.createSymbolicLink(runner.workspace().resolve("trail.jsonl"), rootOnly);
+
+        assertThat(main(AWS_INPUTS)).isZero();
+        assertThat(out()).contains("::warning::could not append the audit record").contains("link");
+        runner.newStep();
+        Map<String, String> inputs = new HashMap<>(AWS_INPUTS);
+        inputs.put("audit-log", "trail.jsonl");
+        assertThat(main(inputs)).isZero();
+        assertThat(out()).contains("::warning::could not append the audit record").contains("link");
+        assertThat(rootOnly).hasContent("precious");
+
+        runner.newStep();
+        inputs.put("audit-log", "../" + rootOnly.getFileName());
+        assertThat(main(inputs)).isEqualTo(1);
+        assertThat(out()).contains("::error::input `audit-log`").contains("inside the workspace");
+        assertThat(runner.tokenRequests()).hasSize(2);
+        assertThat(rootOnly).hasContent("precious");
     }
 }

@@ -46,35 +46,10 @@ class WorkflowCommandsTest {
         commands.error("bad\n::add-mask::x");
         commands.info("first\n   ::add-mask::y\nsub is repo:o/r ##[add-mask]z");
         commands.info("plain text");
-        assertThat(commandsTheRunnerRuns(out())).containsExactly("error");
+        assertThat(RunnerStdout.commands(out())).containsExactly("error");
         assertThat(out()).contains("first\n   ::add-mask::y\nsub is repo:o/r ##[add-mask]z\n")
                 .endsWith("plain text\n");
         assertThat(out().lines().filter(l -> l.startsWith("::stop-commands::"))).hasSize(1);
-    }
-
-    /**
-     * The runner's reading of a step's stdout (actions/runner ActionCommandManager): a line is a command when,
-     * trimmed, it starts with {@code ::}, or when it holds the legacy {@code ##[} anywhere; after
-     * {@code ::stop-commands::TOKEN} nothing is, until the line {@code ::TOKEN::}.
-     */
-    private static List<String> commandsTheRunnerRuns(String stdout) {
-        List<String> ran = new ArrayList<>();
-        String resume = null;
-        for (String line : stdout.lines().toList()) {
-            String trimmed = line.strip();
-            if (resume != null) {
-                if (trimmed.equals("::" + resume + "::")) {
-                    resume = null;
-                }
-            } else if (trimmed.startsWith("::stop-commands::")) {
-                resume = trimmed.substring("::stop-commands::".length());
-            } else if (trimmed.startsWith("::")) {
-                ran.add(trimmed.substring(2, trimmed.indexOf("::", 2)).split(" ")[0]);
-            } else if (line.contains("##[")) {
-                ran.add(line.substring(line.indexOf("##[") + 3).split("[] ]")[0]);
-            }
-        }
-        return ran;
     }
 
     @Test
@@ -84,5 +59,30 @@ class WorkflowCommandsTest {
         commands.warning("w");
         commands.endGroup();
         assertThat(out().lines()).containsExactly("::group::Claims", "::debug::d", "::warning::w", "::endgroup::");
+    }
+
+    @Test
+    void noUnicodeSpaceOrLineSeparatorLetsAClaimIssueACommand() {
+        for (char c : RunnerStdout.SPACES_AND_BREAKS.toCharArray()) {
+            for (String claim : List.of("x\n" + c + "::set-output name=aws-account-id::X", "x" + c + "::add-mask::y",
+                    c + "::add-mask::y", "x\r" + c + "::warning::w", "x" + c + "##[add-mask]z")) {
+                bytes.reset();
+                commands.info("workflow: " + claim);
+                assertThat(RunnerStdout.commands(out())).as("U+%04X in %s", (int) c, claim).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void infoBreaksLinesWhereTheRunnerDoesAndNowhereElse() {
+        commands.info("a\u2028b\u0085c\u000Bd\u000Ce\u2029f\r\ng\rh");
+        assertThat(RunnerStdout.lines(out())).containsExactly("a\u2028b\u0085c\u000Bd\u000Ce\u2029f", "g", "h");
+    }
+
+    @Test
+    void aLineWithDoubleColonsAnywhereIsWrapped() {
+        commands.info("sub: repo:o/r::ref");
+        assertThat(out()).startsWith("::stop-commands::");
+        assertThat(RunnerStdout.commands(out())).isEmpty();
     }
 }

@@ -38,6 +38,8 @@ public final class AuditFile {
         }
         try (JsonLinesAuditWriter writer = JsonLinesAuditWriter.append(file)) {
             writer.write(record, redactor);
+        } catch (JsonLinesAuditWriter.NotAPlainFile e) {
+            warnings.accept("could not append the audit record to " + file + ": " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             warnings.accept("could not append the audit record to " + file + ": "
                     + e.getClass().getSimpleName() + "; check that its directory exists and is writable");

@@ -2,6 +2,9 @@ package io.github.ephemeralcredentials.core.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -26,6 +30,25 @@ public final class JsonLinesAuditWriter implements Closeable {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /**
+     * JSON's own escapes (control characters) plus every character some reader of JSON Lines takes for a line break:
+     * Python's {@code splitlines()} breaks at U+0085, U+2028, U+2029 and the file, group and record separators.
+     */
+    private static final CharacterEscapes LINE_SAFE = new CharacterEscapes() {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x85 || ch == 0x2028 || ch == 0x2029
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    };
+
     private final OutputStream out;
     private final boolean owned;
 
@@ -39,10 +62,28 @@ public final class JsonLinesAuditWriter implements Closeable {
         this.owned = owned;
     }
 
-    /** Appends to {@code file}, creating it (and no directories) if needed. */
+    /**
+     * Appends to {@code file}, creating it (and no directories) if needed. A host often runs as root (the GitHub
+     * Action's container) in a directory others write to: a link in the file's place is never followed (the open is
+     * {@code O_NOFOLLOW}) and anything but a regular file (a FIFO would block the open, a device would swallow the
+     * record) is refused.
+     */
     public static JsonLinesAuditWriter append(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new NotAPlainFile("it is a symbolic link; the audit log is never written through a link (remove it)");
+        }
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotAPlainFile("it is not a regular file; name a file for the audit log");
+        }
         return new JsonLinesAuditWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE), true);
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), true);
+    }
+
+    /** The audit log's place holds a link or something other than a regular file; the message says which. */
+    public static final class NotAPlainFile extends IOException {
+        NotAPlainFile(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -71,7 +112,7 @@ public final class JsonLinesAuditWriter implements Closeable {
      */
     static String toJson(AuditRecord r) {
         StringWriter text = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(text)) {
+        try (JsonGenerator json = JSON.createGenerator(text).setCharacterEscapes(LINE_SAFE)) {
             json.writeStartObject();
             json.writeStringField("timestamp", r.timestamp().toString());
             put(json, "issuer", r.issuer());

@@ -104,13 +104,13 @@ public record CleanupRecord(String provider, Instant expiresAt, List<Revocation>
             List<Revocation> revocations = new ArrayList<>();
             for (Object item : list(root, "revocations")) {
                 if (!(item instanceof Map<?, ?> r)) {
-                    throw new ParseException("a revocation is not an object", 0);
+                    throw new NotARecord("a revocation is not an object", 0);
                 }
                 Map<String, String> parameters = new LinkedHashMap<>();
                 if (r.get("parameters") instanceof Map<?, ?> p) {
                     for (Map.Entry<?, ?> e : p.entrySet()) {
                         if (!(e.getValue() instanceof String value)) {
-                            throw new ParseException("a revocation parameter is not a string", 0);
+                            throw new NotARecord("a revocation parameter is not a string", 0);
                         }
                         parameters.put(String.valueOf(e.getKey()), value);
                     }
@@ -121,8 +121,18 @@ public record CleanupRecord(String provider, Instant expiresAt, List<Revocation>
                     strings(list(root, "files")), strings(list(root, "variables")));
         } catch (ParseException | DateTimeParseException | ClassCastException | IllegalArgumentException
                  | NullPointerException | StackOverflowError e) {
-            throw unreadable(where, "it is not the JSON this project writes"
+            // Our own ParseExceptions (offset 0) name a field, never a value: say which, not "not readable JSON".
+            throw unreadable(where, e instanceof NotARecord shape
+                    ? "it is JSON but not a cleanup record: " + shape.getMessage()
+                    : "it is not the JSON this project writes"
                     + (e instanceof ParseException p && p.getErrorOffset() > 0 ? " (offset " + p.getErrorOffset() + ")" : ""));
+        }
+    }
+
+    /** A shape problem found here: its message names a field, never a value (the parser's own may quote text). */
+    private static final class NotARecord extends ParseException {
+        NotARecord(String message, int offset) {
+            super(message, offset);
         }
     }
 
@@ -135,7 +145,7 @@ public record CleanupRecord(String provider, Instant expiresAt, List<Revocation>
         if (node.get(field) instanceof String value) {
             return value;
         }
-        throw new ParseException("missing " + field, 0);
+        throw new NotARecord("the field '" + field + "' is missing or not a string", 0);
     }
 
     private static List<?> list(Map<?, ?> node, String field) throws ParseException {
@@ -146,14 +156,14 @@ public record CleanupRecord(String provider, Instant expiresAt, List<Revocation>
         if (value instanceof List<?> list) {
             return list;
         }
-        throw new ParseException(field + " is not an array", 0);
+        throw new NotARecord(field + " is not an array", 0);
     }
 
     private static List<String> strings(List<?> array) throws ParseException {
         List<String> out = new ArrayList<>();
         for (Object item : array) {
             if (!(item instanceof String s)) {
-                throw new ParseException("an entry is not a string", 0);
+                throw new NotARecord("an entry is not a string", 0);
             }
             out.add(s);
         }

@@ -56,28 +56,69 @@ public final class CredentialLifecycle {
      * instead of stopping at the first. Failure messages are redacted with the record's secrets.
      */
     public CleanupReport cleanup(CleanupRecord record) {
-        return cleanup(record, Redactor.none());
+        return cleanup(record, Redactor.none(), NO_DEADLINE);
     }
 
+    /**
+     * As {@link #cleanup(CleanupRecord)}, the revocations in parallel and all of them within {@code deadline}: one
+     * that has not finished by then is reported as such (and its thread interrupted), and the files are deleted
+     * regardless.
+     */
+    public CleanupReport cleanup(CleanupRecord record, Duration deadline) {
+        return cleanup(record, Redactor.none(), deadline);
+    }
+
+    /** Long enough to mean "none": every provider call is bounded by its client's own timeouts and retries. */
+    private static final Duration NO_DEADLINE = Duration.ofDays(1);
+
     private CleanupReport cleanup(CleanupRecord credential, Redactor secrets) {
+        return cleanup(credential, secrets, NO_DEADLINE);
+    }
+
+    private CleanupReport cleanup(CleanupRecord credential, Redactor secrets, Duration deadline) {
         Redactor redactor = secrets.and(credential.secrets());
         List<CleanupReport.Failure> failures = new ArrayList<>();
         int revoked = 0;
-        for (Revocation revocation : credential.revocations()) {
-            String what = revocation.provider() + "/" + revocation.kind();
-            CredentialProvider provider = providers.get(revocation.provider());
-            if (provider == null) {
-                failures.add(new CleanupReport.Failure(what, "no provider '" + revocation.provider()
-                        + "' is configured to revoke it; it stays valid until it expires at " + credential.expiresAt()));
-                continue;
+        long end = System.nanoTime() + deadline.toNanos();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "revocation");
+            thread.setDaemon(true); // a peer that never answers must not keep the process alive
+            return thread;
+        });
+        try {
+            List<Map.Entry<Revocation, java.util.concurrent.Future<?>>> running = new ArrayList<>();
+            for (Revocation revocation : credential.revocations()) {
+                CredentialProvider provider = providers.get(revocation.provider());
+                running.add(new java.util.AbstractMap.SimpleImmutableEntry<>(revocation,
+                        provider == null ? null : pool.submit(() -> provider.revoke(revocation))));
             }
-            try {
-                provider.revoke(revocation);
-                revoked++;
-            } catch (RuntimeException e) {
-                failures.add(new CleanupReport.Failure(what, redactor.describe(e)
-                        + "; it stays valid until it expires at " + credential.expiresAt()));
+            for (Map.Entry<Revocation, java.util.concurrent.Future<?>> task : running) {
+                String what = task.getKey().provider() + "/" + task.getKey().kind();
+                if (task.getValue() == null) {
+                    failures.add(new CleanupReport.Failure(what, "no provider '" + task.getKey().provider()
+                            + "' is configured to revoke it; it stays valid until it expires at "
+                            + credential.expiresAt()));
+                    continue;
+                }
+                try {
+                    task.getValue().get(Math.max(0, end - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    revoked++;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    task.getValue().cancel(true);
+                    failures.add(new CleanupReport.Failure(what, "did not finish within the deadline ("
+                            + deadline.toSeconds() + " s): its endpoint did not answer in time; it stays valid until "
+                            + "it expires at " + credential.expiresAt()));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(new CleanupReport.Failure(what, redactor.describe(e.getCause())
+                            + "; it stays valid until it expires at " + credential.expiresAt()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.add(new CleanupReport.Failure(what, "interrupted; it stays valid until it expires at "
+                            + credential.expiresAt()));
+                }
             }
+        } finally {
+            pool.shutdownNow();
         }
         int deleted = 0;
         for (String name : credential.files()) {

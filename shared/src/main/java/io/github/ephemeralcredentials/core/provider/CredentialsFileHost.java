@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,11 +102,41 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         Path file = dir.resolve((namePrefix != null ? namePrefix : ownPrefix) + HexFormat.of().formatHex(random) + suffix);
-        Files.createFile(file, ownerOnly());
-        written.add(file);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
+        // Created and written through one descriptor, never by name again: a link swapped in between is not followed.
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file, java.util.Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly())) {
+            written.add(file);
+            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(content);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
         handOver(file);
         return file;
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, each owner-only (0700) and {@link #handOver handed over} as it is
+     * made: a directory root makes in the workspace for a path a profile names must not stay root's, where the
+     * job's user could neither use nor remove it.
+     */
+    public Path createDirectories(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        java.util.Deque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path d = absolute; d != null && !Files.exists(d, LinkOption.NOFOLLOW_LINKS); d = d.getParent()) {
+            missing.push(d);
+        }
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        while (!missing.isEmpty()) {
+            Path d = missing.pop();
+            if (posix) {
+                Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(d);
+            }
+            handOver(d);
+        }
+        return absolute;
     }
 
     /**
@@ -159,9 +191,10 @@ public record CredentialsFileHost(Path directory, Path jobDirectory, String name
         Path absolute = file.toAbsolutePath().normalize();
         Path ownedBy = absolute.startsWith(directory) ? directory : absolute.getParent();
         Object owner = Files.getAttribute(ownedBy, "unix:uid");
-        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
-            Files.setAttribute(file, "unix:gid", Files.getAttribute(ownedBy, "unix:gid"));
-            Files.setAttribute(file, "unix:uid", owner);
+        // lchown: a link planted in the file's place gets the owner, never the file it points at.
+        if (!owner.equals(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+            Files.setAttribute(file, "unix:gid", Files.getAttribute(ownedBy, "unix:gid"), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(file, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

@@ -35,9 +35,17 @@ final class ParameterCheck {
                         + " provider takes " + (known.isEmpty() ? "none" : String.join(", ", known)),
                         closest.orElse(null)));
             } else {
-                wrongType(spec.get(), entry.getValue()).ifPresent(shape -> problems.add(new ParameterProblem(name,
+                Optional<String> wrong = wrongType(spec.get(), entry.getValue());
+                wrong.ifPresent(shape -> problems.add(new ParameterProblem(name,
                         Code.WRONG_TYPE, what + " '" + name + "' is " + shape + "; write " + expected(spec.get().type())
                         + " (" + spec.get().description() + ")", null)));
+                ParameterSpec s = spec.get();
+                if (wrong.isEmpty() && s.format() != null && scalar(entry.getValue())
+                        && !s.format().matcher(String.valueOf(entry.getValue())).matches()) {
+                    problems.add(new ParameterProblem(name, Code.WRONG_TYPE, what + " '" + name + "' is '"
+                            + String.valueOf(entry.getValue()).replaceAll("\\p{Cntrl}", "?") + "'; write "
+                            + s.formatHint(), null));
+                }
             }
         }
         for (ParameterSpec spec : specs) {

@@ -15,7 +15,12 @@ import java.util.Objects;
  *                     ({@code role-to-assume} for {@code role-arn}), or {@code null} when the action has none
  */
 public record ParameterSpec(String name, Type type, boolean required, String defaultValue, String description,
-                            String actionInput) {
+                            String actionInput, java.util.regex.Pattern format, String formatHint) {
+
+    public ParameterSpec(String name, Type type, boolean required, String defaultValue, String description,
+                         String actionInput) {
+        this(name, type, required, defaultValue, description, actionInput, null, null);
+    }
 
     /** The shapes of value a parameter takes in a policy file. */
     public enum Type {
@@ -57,10 +62,18 @@ public record ParameterSpec(String name, Type type, boolean required, String def
     }
 
     public ParameterSpec withDefault(String value) {
-        return new ParameterSpec(name, type, required, value, description, actionInput);
+        return new ParameterSpec(name, type, required, value, description, actionInput, format, formatHint);
     }
 
     public ParameterSpec withActionInput(String input) {
-        return new ParameterSpec(name, type, required, defaultValue, description, input);
+        return new ParameterSpec(name, type, required, defaultValue, description, input, format, formatHint);
+    }
+
+    /**
+     * A single value must match {@code pattern} whole, checked with the profile (before any token is asked for);
+     * {@code hint} says what to write ("an AWS region such as us-east-1").
+     */
+    public ParameterSpec withFormat(java.util.regex.Pattern pattern, String hint) {
+        return new ParameterSpec(name, type, required, defaultValue, description, actionInput, pattern, hint);
     }
 }

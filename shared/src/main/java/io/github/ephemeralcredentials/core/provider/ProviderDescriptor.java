@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,9 @@ import java.util.stream.Collectors;
  * @param markerInputs     action inputs whose presence names this provider when {@code provider:} is not given
  * @param tokenFileParameter the parameter that makes the provider hand over the CI token in a file for its SDKs to
  *                         exchange themselves ({@code web-identity-token-file}), or {@code null} when it has none
+ * @param ownVariable      whether a variable name is one this provider exports (the fixed names of its credential
+ *                         values, or any name a profile may choose where the provider lets it choose): a host blanks
+ *                         at cleanup only names that pass, whatever a cleanup record it did not write may say
  * <p>The lifetime bounds and the default audience are functions of the parameters, evaluated on whatever a profile
  * holds: they read only what they need and treat a malformed value as absent (the provider reports it).
  */
@@ -40,9 +44,20 @@ public record ProviderDescriptor(String id, String summary, List<ParameterSpec> 
                                  Duration minLifetime, Function<Map<String, Object>, Duration> maxLifetime,
                                  Function<Map<String, Object>, Optional<String>> defaultAudience,
                                  boolean presentsCiToken, String lifetimeInput, Set<String> markerInputs,
-                                 String tokenFileParameter) {
+                                 String tokenFileParameter, Predicate<String> ownVariable) {
+
+    /** A provider that exports no variable of its own. */
+    public ProviderDescriptor(String id, String summary, List<ParameterSpec> parameters, List<ParameterSpec> scope,
+                              Duration minLifetime, Function<Map<String, Object>, Duration> maxLifetime,
+                              Function<Map<String, Object>, Optional<String>> defaultAudience,
+                              boolean presentsCiToken, String lifetimeInput, Set<String> markerInputs,
+                              String tokenFileParameter) {
+        this(id, summary, parameters, scope, minLifetime, maxLifetime, defaultAudience, presentsCiToken, lifetimeInput,
+                markerInputs, tokenFileParameter, name -> false);
+    }
 
     public ProviderDescriptor {
+        Objects.requireNonNull(ownVariable, "ownVariable");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(summary, "summary");
         parameters = List.copyOf(parameters);
@@ -57,6 +72,18 @@ public record ProviderDescriptor(String id, String summary, List<ParameterSpec> 
                 throw new IllegalArgumentException(id + " declares parameter '" + p.name() + "' twice");
             }
         }
+    }
+
+    /** This descriptor, exporting exactly {@code names}. */
+    public ProviderDescriptor exporting(Set<String> names) {
+        Set<String> own = Set.copyOf(names);
+        return exporting(own::contains);
+    }
+
+    /** This descriptor, exporting the names {@code own} accepts. */
+    public ProviderDescriptor exporting(Predicate<String> own) {
+        return new ProviderDescriptor(id, summary, parameters, scope, minLifetime, maxLifetime, defaultAudience,
+                presentsCiToken, lifetimeInput, markerInputs, tokenFileParameter, own);
     }
 
     /** The names {@code parameters:} may hold. */

@@ -1,6 +1,7 @@
 package io.github.ephemeralcredentials.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,5 +99,31 @@ class JsonLinesAuditWriterTest {
         JsonNode line = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(line.path("claims").toString()).isEqualTo("{\"workflow\":\"ci\"}");
         assertThat(line.path("tags").toString()).isEqualTo("[\"prod\"]");
+    }
+
+    /** A link planted where the audit log goes must not make a root process append to the link's target. */
+    @Test
+    void refusesALinkOrAnythingButARegularFile(@TempDir Path dir) throws Exception {
+        Path target = Files.writeString(dir.resolve("root-only"), "precious\n");
+        Path link = Files.createSymbolicLink(dir.resolve("audit.jsonl"), target);
+        assertThatThrownBy(() -> JsonLinesAuditWriter.append(link)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("link");
+        assertThat(target).hasContent("precious");
+        Path directory = Files.createDirectory(dir.resolve("a-directory.jsonl"));
+        assertThatThrownBy(() -> JsonLinesAuditWriter.append(directory)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("regular file");
+    }
+
+    /** Python's splitlines(), JavaScript before ES2019 and many log viewers break a line at these. */
+    @Test
+    void escapesEveryCharacterSomeReaderTakesForALineBreak() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String hostile = "a\u2028b\u2029c\u0085d\u000Be\u000Cf\u001Cg\u001Dh\u001Ei\rj";
+        new JsonLinesAuditWriter(out).write(AuditRecord.of(NOW, CLAIMS, AuditRecord.Outcome.FAILED,
+                AuditRecord.DEFAULT_CLAIMS).profile(hostile).build(), Redactor.none());
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertThat(line.substring(0, line.length() - 1)).doesNotContain("\u2028", "\u2029", "\u0085", "\u000B",
+                "\u000C", "\u001C", "\u001D", "\u001E", "\r", "\n");
+        assertThat(JSON.readTree(line).get("profile").asText()).isEqualTo(hostile);
     }
 }

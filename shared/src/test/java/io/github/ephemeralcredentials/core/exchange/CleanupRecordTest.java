@@ -41,4 +41,10 @@ class CleanupRecordTest {
                     .hasMessageNotContaining(SECRET);
         }
     }
+
+    @Test
+    void aRecordWithAMissingFieldSaysWhichNotThatItIsNoJson() {
+        assertThatThrownBy(() -> CleanupRecord.fromJson("{\"version\":1,\"expiresAt\":\"2030-01-01T00:00:00Z\"}", "the state"))
+                .hasMessageContaining("'provider' is missing").hasMessageNotContaining("not the JSON");
+    }
 }

@@ -31,9 +31,9 @@ class CredentialLifecycleTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     /** Records revocations; fails those whose kind is "broken" with a message carrying the token. */
-    static final class RecordingProvider implements CredentialProvider {
+    static class RecordingProvider implements CredentialProvider {
         final String id;
-        final List<String> revoked = new ArrayList<>();
+        final List<String> revoked = java.util.Collections.synchronizedList(new ArrayList<>());
 
         RecordingProvider(String id) {
             this.id = id;
@@ -128,5 +128,66 @@ class CredentialLifecycleTest {
 
     private static EphemeralCredential credentialExpiringAt(Instant at) {
         return new EphemeralCredential("p", List.of(), Map.of(), at, List.of(), List.of());
+    }
+
+    /** Each revocation waits at a barrier for the other: done one after the other, neither would ever pass it. */
+    @Test
+    void revocationsRunInParallel() {
+        java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+        List<String> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        CredentialProvider meeting = new RecordingProvider("vault") {
+            @Override
+            public void revoke(Revocation revocation) {
+                try {
+                    both.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                done.add(revocation.kind());
+            }
+        };
+        CleanupRecord record = new CleanupRecord("vault", NOW.plusSeconds(600), List.of(
+                new Revocation("vault", "a", Map.of()), new Revocation("vault", "b", Map.of())), List.of(), List.of());
+
+        CredentialLifecycle.CleanupReport report = new CredentialLifecycle(List.of(meeting), CLOCK)
+                .cleanup(record, Duration.ofSeconds(30));
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.revoked()).isEqualTo(2);
+        assertThat(done).containsExactlyInAnyOrder("a", "b");
+    }
+
+    /** A revocation that never returns stops at the deadline, is named, and the files are still deleted. */
+    @Test
+    void aHangingRevocationStopsAtTheDeadlineNamedAndFilesAreStillDeleted(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("creds"), "x");
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        CredentialProvider hanging = new RecordingProvider("vault") {
+            @Override
+            public void revoke(Revocation revocation) {
+                if (revocation.kind().equals("hangs")) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    super.revoke(revocation);
+                }
+            }
+        };
+        CleanupRecord record = new CleanupRecord("vault", NOW.plusSeconds(600), List.of(
+                new Revocation("vault", "hangs", Map.of("token", "hvs.canary")), new Revocation("vault", "ok", Map.of())),
+                List.of(file.toString()), List.of());
+
+        CredentialLifecycle.CleanupReport report = new CredentialLifecycle(List.of(hanging), CLOCK)
+                .cleanup(record, Duration.ofMillis(300));
+
+        assertThat(report.revoked()).isEqualTo(1);
+        assertThat(report.failures()).singleElement().satisfies(f -> {
+            assertThat(f.what()).isEqualTo("vault/hangs");
+            assertThat(f.message()).contains("did not finish within the deadline").doesNotContain("hvs.canary");
+        });
+        assertThat(file).doesNotExist();
     }
 }

@@ -101,6 +101,38 @@ class CredentialsFileHostTest {
         assertThat(Files.getAttribute(there, "unix:uid")).isEqualTo(1002);
     }
 
+    /** Directories made for a path a profile names belong to the workspace's owner, not to root, and are private. */
+    @Test
+    void asRootDirectoriesMadeForAProfilesPathAreHandedOverToo() throws IOException {
+        Assumptions.assumeTrue(processUid() == 0, "only root can hand a directory to another user");
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.setAttribute(workspace, "unix:uid", 1001);
+
+        Path made = forJob(workspace).createDirectories(workspace.resolve("ci").resolve("aws"));
+
+        for (Path dir : List.of(made, made.getParent())) {
+            assertThat(Files.getAttribute(dir, "unix:uid")).as(dir.toString()).isEqualTo(1001);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        }
+        assertThat(Files.getAttribute(workspace, "unix:uid")).isEqualTo(1001);
+    }
+
+    /** A link in place of the file (planted after it was written) is handed over itself; its target keeps its owner. */
+    @Test
+    void asRootALinkInPlaceOfTheFileIsNeverFollowed() throws IOException {
+        Assumptions.assumeTrue(processUid() == 0, "only root can hand a file to another user");
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.setAttribute(workspace, "unix:uid", 1001);
+        Path rootOnly = Files.writeString(temp.resolve("root-only"), "precious");
+        Path link = Files.createSymbolicLink(workspace.resolve("gha-creds-planted"), rootOnly);
+
+        forJob(workspace).handOver(link);
+
+        assertThat(Files.getAttribute(rootOnly, "unix:uid")).isEqualTo(0);
+        assertThat(Files.getAttribute(link, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(1001);
+        assertThat(rootOnly).hasContent("precious");
+    }
+
     @Test
     void aProcessThatCannotHandTheFileOverFailsWithTheFileListedForDeletion() throws IOException {
         // A world-writable directory someone else owns (/tmp, root's): the file can be written, not given away.

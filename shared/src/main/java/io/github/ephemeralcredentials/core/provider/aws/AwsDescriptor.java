@@ -35,13 +35,16 @@ public final class AwsDescriptor {
                     ParameterSpec.required(ROLE_ARN, STRING, "the IAM role to assume, e.g. "
                             + "arn:aws:iam::123456789012:role/deploy").withActionInput("role-to-assume"),
                     ParameterSpec.optional("region", STRING, "the STS region (e.g. eu-west-1), exported as AWS_REGION; "
-                            + "the global endpoint without it").withActionInput("aws-region"),
+                            + "the global endpoint without it").withActionInput("aws-region")
+                            .withFormat(AwsParameters.REGION, "an AWS region such as 'us-east-1'"),
                     ParameterSpec.optional("endpoint", STRING, "a custom STS endpoint (VPC endpoint, FIPS, Ceph "
                             + "RadosGW); https, or http on loopback").withActionInput("aws-sts-endpoint"),
                     ParameterSpec.optional("session-name-prefix", STRING, "put before the session name derived "
                             + "from the claims"),
                     ParameterSpec.optional("session-name", STRING, "the whole session name instead of one derived "
-                            + "from the claims").withActionInput("role-session-name"),
+                            + "from the claims").withActionInput("role-session-name")
+                            .withFormat(AwsParameters.SESSION_NAME, "2 to 64 of the characters STS takes in a "
+                                    + "session name (letters, digits, _+=,.@-)"),
                     ParameterSpec.optional(CHAIN_ROLE_ARN, STRING, "a second role assumed with the first role's "
                             + "credentials (sessions of at most one hour)").withActionInput("role-chaining"),
                     ParameterSpec.optional("credentials-file", FLAG_OR_PATH, "true, or an absolute path: also write "
@@ -59,7 +62,8 @@ public final class AwsDescriptor {
             parameters -> Duration.ofSeconds(chained(parameters) ? MAX_CHAINED_DURATION : MAX_DURATION),
             // The audience AWS's guide and configure-aws-credentials use for the OIDC identity provider.
             parameters -> Optional.of("sts.amazonaws.com"),
-            true, "role-duration-seconds", Set.of("role-to-assume"), "web-identity-token-file");
+            true, "role-duration-seconds", Set.of("role-to-assume"), "web-identity-token-file")
+            .exporting(Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_SHARED_CREDENTIALS_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE"));
 
     private AwsDescriptor() {
     }

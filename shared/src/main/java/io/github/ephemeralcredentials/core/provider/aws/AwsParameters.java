@@ -62,12 +62,12 @@ record AwsParameters(String roleArn, String region, URI endpoint, String session
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final Pattern ROLE_ARN = Pattern.compile(
             "arn:aws(-[a-z]+)*:iam::([0-9]{12}|(?![0-9]+:)[A-Za-z0-9_-]{0,64}):role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     private static final Pattern POLICY_ARN = Pattern.compile(
             "arn:aws(-[a-z]+)*:iam::([0-9]{12}|(?![0-9]+:)[A-Za-z0-9_-]{0,64}):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final Pattern POLICY_CHARS = Pattern.compile("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 

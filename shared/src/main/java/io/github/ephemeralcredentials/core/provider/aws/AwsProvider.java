@@ -221,6 +221,7 @@ public final class AwsProvider implements CredentialProvider {
                 Files.createDirectories(dir);
                 file = files.create(dir, prefix, "", content, written);
             } else {
+                files.createDirectories(dir);
                 file = PrivateFiles.write(target, dir, prefix, content);
                 written.add(file);
                 files.handOver(file);

@@ -46,7 +46,8 @@ public final class AzureDescriptor {
             parameters -> Duration.ofDays(1),
             // The audience Microsoft's guide and azure/login use for federated identity credentials.
             parameters -> Optional.of("api://AzureADTokenExchange"),
-            true, null, Set.of("tenant-id"), "federated-token-file");
+            true, null, Set.of("tenant-id"), "federated-token-file")
+            .exporting(Set.of("AZURE_ACCESS_TOKEN", "AZURE_AUTHORITY_HOST", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TENANT_ID"));
 
     private AzureDescriptor() {
     }

@@ -36,7 +36,8 @@ public final class BrokerDescriptor {
                             .withActionInput("profile")),
             List.of(), Duration.ofSeconds(1), parameters -> MAX_LIFETIME, BrokerDescriptor::defaultAudience,
             // The service verifies the CI token before its policy decides.
-            true, null, Set.of(URL_INPUT), null);
+            true, null, Set.of(URL_INPUT), null)
+            .exporting(ExportedNames::mayExport);
 
     private BrokerDescriptor() {
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * runner itself ({@code PATH}, {@code LD_PRELOAD}, {@code JAVA_TOOL_OPTIONS}, {@code GITHUB_ENV}) would hand whoever
  * controls the service's answer the job's later steps, so such names are refused, whatever the service says.
  */
-final class ExportedNames {
+public final class ExportedNames {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
@@ -38,6 +38,11 @@ final class ExportedNames {
     private static final Set<String> ALLOWED = Set.of("GITHUB_TOKEN");
 
     private ExportedNames() {
+    }
+
+    /** Whether {@code name} may be exported (and so blanked at cleanup) by a provider whose profile chooses it. */
+    public static boolean mayExport(String name) {
+        return problem(name).isEmpty();
     }
 
     /** Why {@code name} may not be exported, or empty when it may. */

@@ -54,7 +54,8 @@ public final class GcpDescriptor {
             parameters -> MAX_LIFETIME,
             // The audience Google's guide and google-github-actions/auth use: the provider's resource name as a URL.
             GcpDescriptor::defaultAudience,
-            true, "access-token-lifetime", Set.of("workload-identity-provider"), null);
+            true, "access-token-lifetime", Set.of("workload-identity-provider"), null)
+            .exporting(Set.of("CLOUDSDK_AUTH_ACCESS_TOKEN", "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_GHA_CREDS_PATH", "CLOUDSDK_CORE_PROJECT", "GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_PROJECT"));
 
     private GcpDescriptor() {
     }

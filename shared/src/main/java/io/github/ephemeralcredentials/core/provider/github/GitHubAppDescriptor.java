@@ -35,7 +35,8 @@ public final class GitHubAppDescriptor {
             parameters -> Duration.ofHours(1),
             parameters -> Optional.empty(),
             // Issued on the job's word alone: nobody but this library verifies the CI token.
-            false, null, Set.of(), null);
+            false, null, Set.of(), null)
+            .exporting(Set.of("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_APP_PRIVATE_KEY"));
 
     private GitHubAppDescriptor() {
     }

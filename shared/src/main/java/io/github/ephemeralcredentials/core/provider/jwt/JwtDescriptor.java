@@ -31,7 +31,8 @@ public final class JwtDescriptor {
             // The relying party is whatever the profile names; the CI token's aud is the service's business.
             parameters -> Optional.empty(),
             // Issued on the claims alone: nobody downstream sees the CI token, so only verified claims will do.
-            false, null, Set.of(), null);
+            false, null, Set.of(), null)
+            .exporting(Set.of("EPHEMERAL_CREDENTIALS_JWT"));
 
     private JwtDescriptor() {
     }

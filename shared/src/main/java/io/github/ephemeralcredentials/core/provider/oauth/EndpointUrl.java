@@ -2,7 +2,7 @@ package io.github.ephemeralcredentials.core.provider.oauth;
 
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.ProviderException.Reason;
-import java.util.Set;
+import io.github.ephemeralcredentials.core.http.CredentialUrls;
 import okhttp3.HttpUrl;
 
 /**
@@ -10,8 +10,6 @@ import okhttp3.HttpUrl;
  * (local test servers), and without user info, query or fragment that RFC 6749 §3.2 forbids.
  */
 public final class EndpointUrl {
-
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
     private EndpointUrl() {
     }
@@ -26,7 +24,7 @@ public final class EndpointUrl {
             throw new ProviderException(provider, problem, null, provider + ": " + what + " '" + text
                     + "' is not an http(s) URL");
         }
-        if (!url.isHttps() && !LOOPBACK.contains(url.host())) {
+        if (!CredentialUrls.acceptable(url)) {
             throw new ProviderException(provider, problem, null, provider + ": " + what + " '" + text
                     + "' is not HTTPS; credentials are only sent over HTTPS (plain HTTP is allowed on loopback only)");
         }

@@ -6,6 +6,7 @@ import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.ST
 
 import io.github.ephemeralcredentials.core.provider.ParameterSpec;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.broker.ExportedNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,8 @@ public final class JwtBearerDescriptor {
     public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor("jwt-bearer",
             "OAuth 2.0 JWT bearer grant (RFC 7523) with the CI token as assertion",
             COMMON, SCOPE, Duration.ofSeconds(1), parameters -> MAX_LIFETIME,
-            JwtBearerDescriptor::defaultAudience, true, null, Set.of(), null);
+            JwtBearerDescriptor::defaultAudience, true, null, Set.of(), null)
+            .exporting(ExportedNames::mayExport);
 
     private JwtBearerDescriptor() {
     }

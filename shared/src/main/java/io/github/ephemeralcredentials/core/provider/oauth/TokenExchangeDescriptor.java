@@ -5,6 +5,7 @@ import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.ST
 
 import io.github.ephemeralcredentials.core.provider.ParameterSpec;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.broker.ExportedNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class TokenExchangeDescriptor {
             "OAuth 2.0 Token Exchange (RFC 8693) with the CI token as subject token",
             parameters(), JwtBearerDescriptor.SCOPE, Duration.ofSeconds(1),
             parameters -> JwtBearerDescriptor.MAX_LIFETIME, JwtBearerDescriptor::defaultAudience, true, null,
-            Set.of(), null);
+            Set.of(), null).exporting(ExportedNames::mayExport);
 
     private TokenExchangeDescriptor() {
     }

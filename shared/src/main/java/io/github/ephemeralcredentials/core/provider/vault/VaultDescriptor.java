@@ -7,6 +7,7 @@ import static io.github.ephemeralcredentials.core.provider.ParameterSpec.Type.TE
 
 import io.github.ephemeralcredentials.core.provider.ParameterSpec;
 import io.github.ephemeralcredentials.core.provider.ProviderDescriptor;
+import io.github.ephemeralcredentials.core.provider.broker.ExportedNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class VaultDescriptor {
             // None: the CI system's default (GitHub's https://github.com/OWNER) is what GitHub's Vault guide has
             // roles bind in bound_audiences.
             parameters -> Optional.empty(),
-            true, null, Set.of("vault-url"), null);
+            true, null, Set.of("vault-url"), null)
+            .exporting(ExportedNames::mayExport);
 
     private VaultDescriptor() {
     }

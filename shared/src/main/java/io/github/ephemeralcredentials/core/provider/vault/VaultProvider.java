@@ -229,6 +229,10 @@ public final class VaultProvider implements CredentialProvider {
             throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, "vault: the revocation lacks a valid "
                     + "address or token; it was not produced by this provider's exchange");
         }
+        if (!io.github.ephemeralcredentials.core.http.CredentialUrls.acceptable(address)) {
+            throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, "vault: the revocation's address is "
+                    + "neither https nor loopback; a Vault token is never sent over plain http to another host");
+        }
         List<String> leases = p.get("leases") == null ? List.of() : List.of(p.get("leases").split("\n"));
         revoke(new VaultClient(http, address, p.get("namespace")), token, leases);
     }

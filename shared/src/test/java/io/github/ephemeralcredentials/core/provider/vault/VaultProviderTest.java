@@ -313,6 +313,15 @@ class VaultProviderTest {
                 .isInstanceOf(ProviderException.class).hasMessageContaining("belongs to another provider");
     }
 
+    /** A saved record someone else wrote must not make the token travel in clear text to another host. */
+    @Test
+    void aRevocationSendsTheTokenOnlyOverHttpsOrToLoopback() {
+        assertThatThrownBy(() -> provider.revoke(new Revocation("vault", VaultProvider.REVOCATION_KIND,
+                Map.of("address", "http://vault.example:8200", "token", "s.canary-token"))))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("neither https nor loopback")
+                .hasMessageNotContaining("s.canary-token");
+    }
+
     @Test
     void canariesNeverReachMessagesOrToString() {
         vault.kv.put("ci/db", Map.of("password", "canary-" + java.util.UUID.randomUUID()));
