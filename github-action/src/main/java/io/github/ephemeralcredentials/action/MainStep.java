@@ -151,6 +151,13 @@ public final class MainStep {
         // 1. Masks, before any other byte about this credential reaches the log or a file the runner logs.
         credential.secrets().forEach(commands::addMask);
         List<String> exported = exportEnv ? new ArrayList<>(credential.environment().keySet()) : List.of();
+        // What the post step would refuse to clean up (a file at a path of the profile's choosing) is not handed out.
+        List<String> beyond = PostStep.scope(env, runtime).problems(issued.cleanup().withVariables(exported));
+        if (!beyond.isEmpty()) {
+            throw cleanedUp(issued, runtime, deadline, "the post step could not clean up what this profile writes ("
+                    + String.join("; ", beyond) + "); in the action, write credential files with "
+                    + "credentials-file: true (a gha-creds-* file in the workspace)");
+        }
         String stateJson = issued.cleanup().withVariables(exported).toJson();
         // The revocations' own secrets (a refresh token is no value of the credential), each on its own: the runner
         // masks a value, not the parts of a JSON it happens to sit in.

@@ -42,6 +42,11 @@ public final class PostStep {
      * {@code $RUNNER_TEMP}, the record's provider's own variables, revocations over https or loopback.
      */
     private CleanupScope scope() {
+        return scope(env, runtime);
+    }
+
+    /** The same rule for the main step, which checks what it saves against it. */
+    static CleanupScope scope(Map<String, String> env, ActionRuntime runtime) {
         List<Path> directories = new ArrayList<>();
         for (String variable : List.of("GITHUB_WORKSPACE", "RUNNER_TEMP")) {
             String value = env.get(variable);

@@ -285,6 +285,23 @@ class MainStepTest {
         }
     }
 
+    /** A file the post step would refuse to touch (a path of the profile's choosing) is never handed out. */
+    @Test
+    void aCredentialFileOutsideWhatThePostStepCleansIsCleanedUpByMainAndNothingIsExported() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("elsewhere"));
+        provider.file = Files.writeString(outside.resolve("aws-credentials"), "[default]\n");
+
+        assertThat(main(AWS_INPUTS)).isEqualTo(1);
+
+        assertThat(out().lines().filter(l -> l.startsWith("::error::"))).singleElement().asString()
+                .contains("the post step could not clean up what this profile writes")
+                .contains("credentials-file: true");
+        assertThat(provider.file).doesNotExist();
+        assertThat(provider.revoked).hasSize(1);
+        assertThat(Files.readString(runner.step().env())).isEmpty();
+        assertThat(Files.readString(runner.step().state())).isEmpty();
+    }
+
     private static String tamperedState(List<String> files, List<String> variables, String vaultAddress) {
         return new io.github.ephemeralcredentials.core.exchange.CleanupRecord("aws", CanaryProvider.EXPIRES,
                 List.of(new io.github.ephemeralcredentials.core.credential.Revocation("aws", "canary",
