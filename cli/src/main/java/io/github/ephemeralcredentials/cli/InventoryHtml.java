@@ -37,7 +37,7 @@ final class InventoryHtml {
         }
 
         static Cell time(Instant t) {
-            return t == null ? new Cell("–", "", "muted") : new Cell(MINUTES.format(t), t.toString(), null);
+            return t == null ? new Cell("–", "", "muted") : new Cell(MINUTES.format(t), t.toString(), "time");
         }
     }
 
@@ -179,7 +179,7 @@ final class InventoryHtml {
             .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 16px;min-width:130px;display:flex;flex-direction:column}
             .card .n{font-size:26px;font-weight:650}.card.bad .n{color:var(--bad)}.card.warn .n{color:var(--warn)}
             table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden}
-            th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:anywhere}
+            th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:break-word}td.time{white-space:nowrap}
             th{background:color-mix(in srgb,var(--card) 85%,var(--accent));position:sticky;top:0}
             th button{all:unset;cursor:pointer;font-weight:600;white-space:nowrap}th button:focus-visible{outline:2px solid var(--accent)}
             th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
