@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Trade a CI job's OIDC token, under a trust policy, for scoped credentials that expire in minutes.",
-        subcommands = {CommandLine.HelpCommand.class, PolicyCommand.class, ExchangeCommand.class, RevokeCommand.class, ServeCommand.class, DemoCommand.class, ActionCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, PolicyCommand.class, ExchangeCommand.class, RevokeCommand.class, ServeCommand.class, DemoCommand.class, ActionCommand.class, InventoryCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -515,6 +515,22 @@ class MainStepTest {
     }
 
     @Test
+    void theInventoryReadsTheActionsAuditTrail() throws IOException {
+        assertThat(main(AWS_INPUTS)).isZero();
+        Path audit = Path.of(runner.environment(Map.of(), true).get("RUNNER_TEMP")).resolve(AuditLog.DEFAULT_NAME);
+
+        io.github.ephemeralcredentials.core.audit.inventory.Inventory inventory =
+                io.github.ephemeralcredentials.core.audit.inventory.Inventory.read(List.of(audit));
+
+        assertThat(inventory.problems()).isEmpty();
+        assertThat(inventory.profiles()).singleElement().satisfies(p -> {
+            assertThat(p.issued()).isEqualTo(1);
+            assertThat(p.subjects()).containsExactly(runner.subject());
+            assertThat(p.firstUse()).isNotNull();
+        });
+    }
+
+    @Test
     void aRefusalIsAuditedWithTheSecretsItQuotedRedacted() throws IOException {
         // A provider that quotes the presented CI token back in its message: it does not reach the audit.
         String ciToken = runner.issuer().mint(runner.subject(), List.of("sts.amazonaws.com"), Duration.ofMinutes(5),

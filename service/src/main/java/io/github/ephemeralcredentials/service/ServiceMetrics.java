@@ -23,6 +23,7 @@ final class ServiceMetrics {
     private final Counter exchanges;
     private final Counter replays;
     private final Histogram latency;
+    private final Counter anomalies;
 
     /** @param jwksAge seconds since each trusted issuer's keys were fetched, by issuer; NaN before the first fetch */
     ServiceMetrics(Set<String> issuers, java.util.function.ToDoubleFunction<String> jwksAge) {
@@ -35,6 +36,9 @@ final class ServiceMetrics {
                 .help("Time to answer POST /token, verification and provider call included")
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
                 .register(registry);
+        anomalies = Counter.builder().name("ec_anomalies_total")
+                .help("Exchanges the anomaly detector flagged, by signal and profile (see docs/cli.md, inventory)")
+                .labelNames("signal", "profile").register(registry);
         GaugeWithCallback.builder().name("ec_jwks_age_seconds")
                 .help("Seconds since each trusted CI issuer's keys were last fetched (NaN: not yet)")
                 .labelNames("issuer")
@@ -45,6 +49,11 @@ final class ServiceMetrics {
     void exchange(String profile, Set<String> known, String outcome, long nanos) {
         exchanges.labelValues(known.contains(profile) ? profile : OTHER_PROFILE, outcome).inc();
         latency.observe(nanos / 1e9);
+    }
+
+    /** One flagged exchange: signal names are the core's closed set, profiles the policy's own. */
+    void anomaly(String signal, String profile, Set<String> known) {
+        anomalies.labelValues(signal, known.contains(profile) ? profile : OTHER_PROFILE).inc();
     }
 
     void replayRejected() {

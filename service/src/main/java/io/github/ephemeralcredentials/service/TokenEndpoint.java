@@ -2,6 +2,10 @@ package io.github.ephemeralcredentials.service;
 
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
 import io.github.ephemeralcredentials.core.audit.JsonLinesAuditWriter;
+import io.github.ephemeralcredentials.core.audit.anomaly.AnomalyDetector;
+import io.github.ephemeralcredentials.core.audit.anomaly.Signal;
+import io.github.ephemeralcredentials.core.audit.anomaly.Thresholds;
+import java.util.Set;
 import io.github.ephemeralcredentials.core.credential.Redactor;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
@@ -51,10 +55,20 @@ final class TokenEndpoint {
     private final IssuedCredentials issued;
     private final OwnTokens own;
     private final Clock clock;
+    /** In memory per replica (bounded, see AnomalyDetector): a signal is advice, not a shared decision. */
+    private final AnomalyDetector anomalies;
 
     TokenEndpoint(Policy policy, TrustedIssuers issuers, String audience, SharedState state,
                   Map<String, CredentialProvider> providers, Limits limits, JsonLinesAuditWriter audit,
                   ServiceMetrics metrics, OwnTokens own, Clock clock) {
+        this(policy, issuers, audience, state, providers, limits, audit, metrics, own, clock,
+                new AnomalyDetector(Thresholds.DEFAULT));
+    }
+
+    TokenEndpoint(Policy policy, TrustedIssuers issuers, String audience, SharedState state,
+                  Map<String, CredentialProvider> providers, Limits limits, JsonLinesAuditWriter audit,
+                  ServiceMetrics metrics, OwnTokens own, Clock clock, AnomalyDetector anomalies) {
+        this.anomalies = Objects.requireNonNull(anomalies, "anomalies");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.issuers = Objects.requireNonNull(issuers, "issuers");
         this.audience = Objects.requireNonNull(audience, "audience");
@@ -169,7 +183,7 @@ final class TokenEndpoint {
             return Answer.error(500, "server_error", "the exchange failed inside the service ("
                     + e.getClass().getSimpleName() + "); the service's operators can see the cause in its audit");
         }
-        write(result.audit(), redactor);
+        write(flagged(result.audit(), policy), redactor);
         if (result instanceof ExchangeOutcome.Denied denied) {
             outcome[0] = "denied";
             return Answer.error(400, "invalid_grant", redactor.redact("the trust policy denied profile '" + profile
@@ -242,6 +256,16 @@ final class TokenEndpoint {
             builder.subject(own.subject()).tokenId(own.jwtId().orElse(null));
         }
         return builder.build();
+    }
+
+    /** The record with the signals it raises; each signal counted in the metrics. */
+    private AuditRecord flagged(AuditRecord record, Policy policy) {
+        Set<Signal> signals = anomalies.observe(record);
+        if (signals.isEmpty()) {
+            return record;
+        }
+        signals.forEach(s -> metrics.anomaly(s.name(), record.profile(), policy.profiles().keySet()));
+        return record.toBuilder().anomalies(AnomalyDetector.codes(signals)).build();
     }
 
     /** The writer renders and redacts on the caller's thread and locks only around its one write of the line. */

@@ -96,7 +96,7 @@ public final class TokenExchangeService implements AutoCloseable {
                 .orElse(Double.NaN));
         OwnTokens own = new OwnTokens(signer, state, config.introspection(), secrets, clock);
         TokenEndpoint tokens = new TokenEndpoint(policy, issuers, config.url(), state, providers, config.limits(),
-                new JsonLinesAuditWriter(auditOut), metrics, own, clock);
+                new JsonLinesAuditWriter(auditOut), metrics, own, clock, new io.github.ephemeralcredentials.core.audit.anomaly.AnomalyDetector(config.anomalies()));
 
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("ec-service");

@@ -299,6 +299,24 @@ class TokenExchangeServiceTest {
     }
 
     @Test
+    void aSubjectAskingForAProfileItNeverGotIsFlaggedOnTheAuditRecordAndInTheMetrics() throws Exception {
+        assertThat(post("/token", exchange(ciToken("refs/heads/main"))).code()).isEqualTo(200);
+        Map<String, String> other = new java.util.HashMap<>(exchange(ciToken("refs/heads/main")));
+        other.put("audience", "internal-api");
+        assertThat(post("/token", other).code()).isEqualTo(200);
+
+        String[] lines = audit.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).doesNotContain("anomalies");
+        JsonNode flagged = JSON.readTree(lines[1]);
+        assertThat(flagged.path("profile").asText()).isEqualTo("internal-api");
+        assertThat(flagged.path("anomalies").get(0).asText()).isEqualTo("NEW_PROFILE_FOR_SUBJECT");
+        assertThat(lines[1]).doesNotContain(SECRET);
+        assertThat(scrape())
+                .contains("ec_anomalies_total{profile=\"internal-api\",signal=\"NEW_PROFILE_FOR_SUBJECT\"} 1.0");
+    }
+
+    @Test
     void revocationIsAnsweredForWhatWasIssuedAndForAnythingElse() throws Exception {
         assertThat(post("/revoke", Map.of("token", "never-issued")).code()).isEqualTo(200);
         assertThat(post("/revoke", Map.of()).code()).isEqualTo(400);

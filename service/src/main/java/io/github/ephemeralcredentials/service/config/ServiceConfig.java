@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.service.config;
 
+import io.github.ephemeralcredentials.core.audit.anomaly.Thresholds;
 import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.Objects;
  */
 public record ServiceConfig(String host, int port, String url, Tls tls, List<String> trustedIssuers, Path policy,
                             Path signingKeys, SigningAlgorithm signingAlgorithm, Map<String, SecretSource> secrets,
-                            String store, Limits limits, Map<String, IntrospectionClient> introspection) {
+                            String store, Limits limits, Map<String, IntrospectionClient> introspection,
+                            Thresholds anomalies) {
 
     public ServiceConfig {
         Objects.requireNonNull(host, "host");
@@ -40,6 +42,7 @@ public record ServiceConfig(String host, int port, String url, Tls tls, List<Str
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(limits, "limits");
         introspection = Map.copyOf(introspection);
+        Objects.requireNonNull(anomalies, "anomalies");
     }
 
     /** PEM files of the server certificate (chain) and its private key. */

@@ -1,8 +1,10 @@
 package io.github.ephemeralcredentials.service.config;
 
+import io.github.ephemeralcredentials.core.audit.anomaly.Thresholds;
 import io.github.ephemeralcredentials.core.oidc.IssuerUrls;
 import io.github.ephemeralcredentials.core.oidc.KnownIssuers;
 import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import io.github.ephemeralcredentials.core.policy.Durations;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem.Code;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +50,7 @@ public final class ServiceConfigReader {
 
     static final int MAX_BYTES = 256 * 1024;
     private static final Set<String> KEYS = Set.of("listen", "url", "tls", "trust", "policy", "signing-keys",
-            "signing-algorithm", "secrets", "store", "limits", "introspection");
+            "signing-algorithm", "secrets", "store", "limits", "introspection", "anomalies");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
@@ -159,11 +162,12 @@ public final class ServiceConfigReader {
         }
         Limits limits = limits(keys);
         Map<String, IntrospectionClient> introspection = introspection(keys, secrets.keySet());
+        Thresholds anomalies = anomalies(keys);
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
         return new ServiceConfig(host, port, url, tls, trusted, policy, signingKeys, signingAlgorithm, secrets, store,
-                limits, introspection);
+                limits, introspection, anomalies);
     }
 
     private static boolean loopback(String host) {
@@ -389,6 +393,57 @@ public final class ServiceConfigReader {
         return new Limits(count(inner, "per-subject-per-minute", Limits.DEFAULT.perSubjectPerMinute(), 1_000_000),
                 count(inner, "per-profile-per-minute", Limits.DEFAULT.perProfilePerMinute(), 10_000_000),
                 count(inner, "max-body-bytes", Limits.DEFAULT.maxBodyBytes(), 1024 * 1024));
+    }
+
+    /** The anomaly detector's thresholds; each key optional, defaulting to {@link Thresholds#DEFAULT}. */
+    private Thresholds anomalies(Map<String, NodeTuple> keys) {
+        NodeTuple tuple = keys.get("anomalies");
+        if (tuple == null) {
+            return Thresholds.DEFAULT;
+        }
+        if (!(tuple.getValueNode() instanceof MappingNode map)) {
+            add(Code.WRONG_TYPE, position(tuple.getValueNode()), "'anomalies' must be a mapping");
+            return Thresholds.DEFAULT;
+        }
+        Map<String, NodeTuple> inner = keys(map, Set.of("denial-burst", "denial-window", "rate-window", "rate-factor",
+                "rate-minimum", "rate-history", "max-subjects", "max-profiles", "forget-after"), "'anomalies'");
+        Thresholds d = Thresholds.DEFAULT;
+        double factor = d.rateFactor();
+        String factorText = string(inner, "rate-factor", null);
+        if (factorText != null) {
+            try {
+                factor = Double.parseDouble(factorText);
+            } catch (NumberFormatException e) {
+                factor = Double.NaN;
+            }
+            if (!(factor > 1.0 && factor <= 1000)) {
+                add(Code.INVALID_VALUE, position(inner.get("rate-factor").getValueNode()), "'rate-factor' must be a "
+                        + "number above 1 and at most 1000, e.g. 5");
+                factor = d.rateFactor();
+            }
+        }
+        return new Thresholds(count(inner, "denial-burst", d.denialBurst(), 100_000),
+                duration(inner, "denial-window", d.denialWindow()), duration(inner, "rate-window", d.rateWindow()),
+                factor, count(inner, "rate-minimum", d.rateMinimum(), 10_000_000),
+                count(inner, "rate-history", d.rateHistory(), 10_000),
+                count(inner, "max-subjects", d.maxSubjects(), 1_000_000),
+                count(inner, "max-profiles", d.maxProfiles(), 1_000_000), d.maxValuesPerKey(),
+                duration(inner, "forget-after", d.forgetAfter()));
+    }
+
+    private Duration duration(Map<String, NodeTuple> keys, String key, Duration fallback) {
+        String text = string(keys, key, null);
+        if (text == null) {
+            return fallback;
+        }
+        Optional<Duration> value = Durations.parse(text);
+        if (value.isPresent() && !value.get().isNegative() && !value.get().isZero()
+                && value.get().compareTo(Duration.ofDays(3660)) <= 0) {
+            return value.get();
+        }
+        add(Code.INVALID_VALUE, position(keys.get(key).getValueNode()), "'" + key + "' is '" + text + "'; write a "
+                + "positive duration such as 10m, 1h or P30D");
+        return fallback;
     }
 
     private int count(Map<String, NodeTuple> keys, String key, int fallback, int max) {

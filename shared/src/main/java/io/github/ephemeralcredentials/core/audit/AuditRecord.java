@@ -29,10 +29,13 @@ import java.util.Objects;
  * @param reason    the stable reason code of a denial or failure ({@code ACCESS_DENIED}, ...), or {@code null}
  * @param detail    the human message of a denial or failure, or {@code null}
  * @param tokenId   the CI token's {@code jti}, or {@code null} when it had none
+ * @param anomalies the anomaly signals the host's detector raised for this exchange (stable codes such as
+ *                  {@code NEW_PROFILE_FOR_SUBJECT}, see {@code core.audit.anomaly.Signal}); empty when none
  */
 public record AuditRecord(Instant timestamp, String issuer, String subject, Map<String, String> claims,
                           String profile, String owner, List<String> tags, String provider, String scope,
-                          Instant expiresAt, Outcome outcome, String reason, String detail, String tokenId) {
+                          Instant expiresAt, Outcome outcome, String reason, String detail, String tokenId,
+                          List<String> anomalies) {
 
     /** Claims worth recording when present: GitHub Actions' and our Jenkins issuer's job identity. */
     public static final List<String> DEFAULT_CLAIMS = List.of(
@@ -65,6 +68,7 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
         }
         claims = Collections.unmodifiableMap(present);
         tags = tags == null ? List.of() : tags.stream().filter(Objects::nonNull).toList();
+        anomalies = anomalies == null ? List.of() : anomalies.stream().filter(Objects::nonNull).toList();
     }
 
     /** The claims of {@code names} present in {@code claims}, in the order of {@code names}, as policies see them. */
@@ -90,7 +94,7 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
     public Builder toBuilder() {
         return new Builder().timestamp(timestamp).issuer(issuer).subject(subject).claims(claims).profile(profile)
                 .owner(owner).tags(tags).provider(provider).scope(scope).expiresAt(expiresAt).outcome(outcome)
-                .reason(reason, detail).tokenId(tokenId);
+                .reason(reason, detail).tokenId(tokenId).anomalies(anomalies);
     }
 
     /** Builds a record by name: fourteen positional components invite swapped arguments. */
@@ -109,6 +113,7 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
         private String reason;
         private String detail;
         private String tokenId;
+        private List<String> anomalies = List.of();
 
         private Builder() {
         }
@@ -180,9 +185,15 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
             return this;
         }
 
+        /** The anomaly signals raised for this exchange (codes only: never a claim value or a secret). */
+        public Builder anomalies(List<String> value) {
+            anomalies = value;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(timestamp, issuer, subject, claims, profile, owner, tags, provider, scope, expiresAt,
-                    outcome, reason, detail, tokenId);
+                    outcome, reason, detail, tokenId, anomalies);
         }
     }
 
@@ -193,6 +204,6 @@ public record AuditRecord(Instant timestamp, String issuer, String subject, Map<
         return new AuditRecord(timestamp, redactor.redact(issuer), redactor.redact(subject), cleanClaims,
                 redactor.redact(profile), redactor.redact(owner), tags.stream().map(redactor::redact).toList(),
                 redactor.redact(provider), redactor.redact(scope), expiresAt, outcome, redactor.redact(reason),
-                redactor.redact(detail), redactor.redact(tokenId));
+                redactor.redact(detail), redactor.redact(tokenId), anomalies);
     }
 }

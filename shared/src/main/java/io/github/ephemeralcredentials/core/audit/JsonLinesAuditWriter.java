@@ -140,6 +140,13 @@ public final class JsonLinesAuditWriter implements Closeable {
             put(json, "reason", r.reason());
             put(json, "detail", r.detail());
             put(json, "tokenId", r.tokenId());
+            if (!r.anomalies().isEmpty()) {
+                json.writeArrayFieldStart("anomalies");
+                for (String anomaly : r.anomalies()) {
+                    json.writeString(anomaly);
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("audit record could not be rendered as JSON", e);

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 
 /** Durations as administrators write them: {@code 15m}, {@code 1h30m}, {@code 900s}, or ISO-8601 {@code PT15M}. */
-final class Durations {
+public final class Durations {
 
     private static final java.util.regex.Pattern SHORT =
             java.util.regex.Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?");
@@ -14,7 +14,7 @@ final class Durations {
     private Durations() {
     }
 
-    static Optional<Duration> parse(String text) {
+    public static Optional<Duration> parse(String text) {
         if (text.startsWith("PT") || text.startsWith("P")) {
             try {
                 return Optional.of(Duration.parse(text));
