@@ -33,7 +33,7 @@ final class CiIssuers implements AutoCloseable {
     private final TokenIssuer jenkins;
     private final String requestToken = "runner-request-" + UUID.randomUUID();
     /** The claims the runner's next token carries; the demo changes the ref between steps. */
-    private volatile Map<String, Object> workflow = workflow("refs/heads/main", "push");
+    private volatile Map<String, Object> workflow = workflow("refs/heads/main", "push", "github-hosted");
 
     private CiIssuers(Loopback server, Clock clock) {
         this.server = server;
@@ -64,9 +64,14 @@ final class CiIssuers implements AutoCloseable {
                 "ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken);
     }
 
-    /** The workflow run whose job asks next: its ref and triggering event. */
+    /** The workflow run whose job asks next: its ref and triggering event, on a GitHub-hosted runner. */
     void workflowOn(String ref, String event) {
-        this.workflow = workflow(ref, event);
+        workflowOn(ref, event, "github-hosted");
+    }
+
+    /** The same on a runner of the given {@code runner_environment} ({@code github-hosted}, {@code self-hosted}). */
+    void workflowOn(String ref, String event, String runnerEnvironment) {
+        this.workflow = workflow(ref, event, runnerEnvironment);
     }
 
     Map<String, Object> workflowClaims() {
@@ -108,7 +113,7 @@ final class CiIssuers implements AutoCloseable {
     }
 
     /** The claims GitHub signs for a job of {@link #REPOSITORY}'s deploy workflow (see GitHub's OIDC reference). */
-    private static Map<String, Object> workflow(String ref, String event) {
+    private static Map<String, Object> workflow(String ref, String event, String runnerEnvironment) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("repository", REPOSITORY);
         claims.put("repository_owner", OWNER);
@@ -119,7 +124,7 @@ final class CiIssuers implements AutoCloseable {
         claims.put("job_workflow_ref", REPOSITORY + "/.github/workflows/deploy.yml@" + ref);
         claims.put("actor", "octocat");
         claims.put("run_id", "7001");
-        claims.put("runner_environment", "github-hosted");
+        claims.put("runner_environment", runnerEnvironment);
         return java.util.Collections.unmodifiableMap(claims);
     }
 

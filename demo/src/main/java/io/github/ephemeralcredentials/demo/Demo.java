@@ -2,6 +2,11 @@ package io.github.ephemeralcredentials.demo;
 
 import io.github.ephemeralcredentials.action.ActionRuntime;
 import io.github.ephemeralcredentials.core.audit.AuditRecord;
+import io.github.ephemeralcredentials.core.audit.anomaly.Signal;
+import io.github.ephemeralcredentials.core.audit.inventory.Inventory;
+import io.github.ephemeralcredentials.core.audit.inventory.InventoryOptions;
+import io.github.ephemeralcredentials.core.audit.inventory.InventoryTable;
+import io.github.ephemeralcredentials.core.audit.inventory.ProfileUsage;
 import io.github.ephemeralcredentials.core.exchange.CredentialLifecycle;
 import io.github.ephemeralcredentials.core.exchange.CredentialRequest;
 import io.github.ephemeralcredentials.core.exchange.Exchange;
@@ -117,6 +122,7 @@ public final class Demo {
                     denied(ci, runner, action, inputs);
                     usedRevokedRefused(runner, action, inputs, allowed, deployApi);
                     replayed(ci, places);
+                    inventory(ci, runner, action, inputs, policy, serviceAudit);
                 }
             }
         }
@@ -220,6 +226,34 @@ public final class Demo {
         boolean ok = first instanceof ExchangeOutcome.Issued && second instanceof ExchangeOutcome.Failed failed
                 && failed.failure().getMessage().contains("already exchanged");
         narration.section(new Section("A replayed CI token", ok, lines));
+    }
+
+    /**
+     * 5. A job on a self-hosted runner asks for the deploy API's profile: denied, and flagged, since the profile was
+     * only ever issued to GitHub-hosted runners. Then the inventory of the service's audit trail.
+     */
+    private void inventory(CiIssuers ci, RunnerStandIn runner, ActionRuntime action, Map<String, String> inputs,
+                           Policy policy, Path serviceAudit) throws IOException {
+        List<Line> lines = new ArrayList<>();
+        ci.workflowOn("refs/heads/main", "push", "self-hosted");
+        StepRun run = runner.main(inputs, action);
+        lines.add(new Line(Kind.SAY, "The deploy workflow runs on main again, but on a self-hosted runner, and asks for '"
+                + DEPLOY_PROFILE + "': " + (run.exit() == 0 ? "issued" : "denied (runner_environment)") + "."));
+        String flaggedLine = lastLine(serviceAudit, "\"anomalies\"");
+        lines.add(new Line(Kind.SAY, "The service's audit line for it carries an anomaly flag:"));
+        lines.add(new Line(Kind.VALUE, "  " + flaggedLine));
+        Inventory inventory = Inventory.read(List.of(serviceAudit), InventoryOptions.defaults().withPolicy(policy));
+        lines.add(new Line(Kind.SAY, "`ephemeral-credentials inventory --audit service-audit.jsonl --policy policy.yaml` "
+                + "over what the demo just wrote:"));
+        InventoryTable.render(inventory, false).lines().forEach(l -> lines.add(new Line(Kind.VALUE, "  " + l)));
+        ProfileUsage deploy = inventory.profiles().stream().filter(p -> p.profile().equals(DEPLOY_PROFILE))
+                .findFirst().orElse(null);
+        boolean flagged = inventory.anomalies().stream().anyMatch(f -> DEPLOY_PROFILE.equals(f.profile())
+                && f.signals().contains(Signal.NEW_RUNNER_ENVIRONMENT_FOR_PROFILE.name()));
+        boolean ok = run.exit() != 0 && flaggedLine.contains(Signal.NEW_RUNNER_ENVIRONMENT_FOR_PROFILE.name())
+                && deploy != null && deploy.issued() >= 1 && deploy.denied() >= 2 && flagged
+                && inventory.problems().isEmpty();
+        narration.section(new Section("The inventory, and an anomaly flagged", ok, lines));
     }
 
     private static String describe(ExchangeOutcome outcome) {

@@ -83,9 +83,12 @@ public record Inventory(int records, List<ProfileUsage> profiles, List<ProfileUs
         AnomalyDetector detector = new AnomalyDetector(options.thresholds());
         List<Pattern> usualRefs = options.usualRefs().stream().map(Inventory::glob).toList();
         for (AuditRecord r : sorted) {
-            String name = r.profile() == null ? "(none)" : r.profile();
-            Tally t = tallies.computeIfAbsent(name, k -> new Tally());
-            t.add(r);
+            // A revocation names no profile where its host did not know it (the service revoking by token alone):
+            // it is no use of a profile, so it gets no row of its own.
+            if (r.profile() != null || r.outcome() != Outcome.REVOKED) {
+                String name = r.profile() == null ? "(none)" : r.profile();
+                tallies.computeIfAbsent(name, k -> new Tally()).add(r);
+            }
             if (r.outcome() == Outcome.DENIED && r.subject() != null) {
                 denials.computeIfAbsent(r.subject(), k -> new DenialTally()).add(r);
             }

@@ -67,4 +67,18 @@ class InventoryTest {
         assertThat(inventory.anomalies()).extracting(Inventory.Flagged::signals)
                 .containsExactly(List.of("RATE_SPIKE"), List.of("NEW_PROFILE_FOR_SUBJECT"));
     }
+
+    @Test
+    void aRevocationThatNamesNoProfileIsNoRowOfItsOwn() {
+        List<AuditRecord> trail = List.of(
+                rec(1, "repo:a", "deploy", Outcome.ISSUED, "refs/heads/main"),
+                rec(2, null, null, Outcome.REVOKED, null),
+                rec(3, "repo:a", "deploy", Outcome.REVOKED, "refs/heads/main"));
+
+        Inventory inventory = Inventory.of(trail, List.of(), InventoryOptions.defaults());
+
+        assertThat(inventory.records()).isEqualTo(3);
+        assertThat(inventory.profiles()).extracting(ProfileUsage::profile).containsExactly("deploy");
+        assertThat(inventory.profiles().get(0).revoked()).isEqualTo(1);
+    }
 }
