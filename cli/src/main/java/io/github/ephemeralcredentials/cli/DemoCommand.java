@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = {"Show the project at work in seconds, on loopback only, with no cloud account: a GitHub Actions "
                 + "runner and a Jenkins controller sign CI tokens, the token-exchange service enforces a built-in "
                 + "trust policy, and a deploy API trusts what it signs. Narrates an allowed exchange, a denied one, "
-                + "the credential used, revoked and refused, and a replayed token refused."},
+                + "the credential used, revoked and refused, a replayed token refused, and the inventory of the audit trail with an "
+                + "anomaly flagged."},
         footerHeading = ExitCodes.FOOTER_HEADING,
         footer = {"  0  every step behaved as narrated", "  1  some step did not (the narration marks which)",
                 "  2  the command line is wrong"},

@@ -34,10 +34,12 @@ class DemoTest {
         assertThat(report.path("ok").asBoolean()).isTrue();
         List<String> titles = report.path("steps").findValuesAsText("title");
         assertThat(titles).containsExactly("An allowed exchange", "A denied exchange",
-                "The credential used, revoked, then refused", "A replayed CI token");
+                "The credential used, revoked, then refused", "A replayed CI token",
+                "The inventory, and an anomaly flagged");
         report.path("steps").forEach(step -> assertThat(step.path("ok").asBoolean()).as(step.toString()).isTrue());
         assertThat(text).contains("[FAIL] ref equals").contains("no longer active (revoked)")
-                .contains("already exchanged").contains("EPHEMERAL_CREDENTIALS_JWT=***");
+                .contains("already exchanged").contains("EPHEMERAL_CREDENTIALS_JWT=***")
+                .contains("NEW_RUNNER_ENVIRONMENT_FOR_PROFILE");
         assertThat(JWT.matcher(text).find()).as("no token in the narration").isFalse();
 
         // The files it was asked to keep: the service's audit trail and the action's, neither holding a token.
@@ -47,6 +49,10 @@ class DemoTest {
         String actionAudit = Files.readString(kept.resolve("runner/runner_temp/ephemeral-credentials-audit.jsonl"));
         assertThat(actionAudit).contains("\"provider\":\"broker\"");
         assertThat(JWT.matcher(serviceAudit + actionAudit).find()).isFalse();
+        var inventory = io.github.ephemeralcredentials.core.audit.inventory.Inventory.read(List.of(
+                kept.resolve("service-audit.jsonl"), kept.resolve("runner/runner_temp/ephemeral-credentials-audit.jsonl")));
+        assertThat(inventory.problems()).as("both trails read whole").isEmpty();
+        assertThat(inventory.profiles()).extracting(p -> p.profile()).contains("deploy-api", "build-cache");
     }
 
     @Test
@@ -56,6 +62,7 @@ class DemoTest {
         assertThat(firstCommand).isEqualTo("./ephemeral-credentials demo");
         assertThat(readme).contains("1. An allowed exchange  [ok]", "2. A denied exchange  [ok]",
                 "3. The credential used, revoked, then refused  [ok]", "4. A replayed CI token  [ok]",
+                "5. The inventory, and an anomaly flagged  [ok]",
                 "Every step behaved as narrated.");
     }
 
