@@ -2,36 +2,19 @@ package io.github.ephemeralcredentials.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The action image's entry point, in process: what it offers, and what it says about the commands it has not. */
 class ActionImageTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = ActionImage.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(ActionImage::run, args);
     }
 
     @Test
     void helpListsTheActionAndNamesTheFullCliForTheRest() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("ephemeral-credentials.jar");
         String commands = help.out().substring(help.out().indexOf("Commands:"));
@@ -46,14 +29,14 @@ class ActionImageTest {
 
     @Test
     void anotherCommandIsRefusedWithTheJarThatHasIt() {
-        Run serve = run("serve", "--config", "service.yaml");
+        CliRun serve = run("serve", "--config", "service.yaml");
         assertThat(serve.exitCode()).isEqualTo(2);
         assertThat(serve.err()).contains("serve").contains("ephemeral-credentials.jar");
     }
 
     @Test
     void actionHelpGoesThroughPicocliAndListsBothSteps() {
-        Run help = run("help", "action");
+        CliRun help = run("help", "action");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("main").contains("post");
     }
