@@ -4,11 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -43,7 +39,6 @@ public final class TokenVerifier {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     private static final long LAST_SECOND_OF_9999 = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
-    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
 
     private final String issuer;
     private final String audience;
@@ -208,10 +203,7 @@ public final class TokenVerifier {
             JWSVerifier verifier = verifierCache.get(new VerifierKey(jwk, header.getAlgorithm()));
             if (verifier == null) {
                 // Building the JDK key costs more than checking one signature: keep one verifier per key and alg.
-                verifier = jwk instanceof OctetKeyPair okp
-                        // Nimbus cannot export an OKP key as a JDK PublicKey, so Ed25519 gets its own verifier.
-                        ? new Ed25519Verifier(okp.toPublicJWK())
-                        : VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) jwk).toPublicKey());
+                verifier = SigningAlgorithm.verifier(header, jwk);
                 if (verifierCache.size() > MAX_CACHED_VERIFIERS) {
                     verifierCache.clear();
                 }
