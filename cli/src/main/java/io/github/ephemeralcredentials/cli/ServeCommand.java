@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.cli;
 
+import io.github.ephemeralcredentials.service.NativeCrypto;
 import io.github.ephemeralcredentials.service.TokenExchangeService;
 import io.github.ephemeralcredentials.service.config.ServiceConfig;
 import io.github.ephemeralcredentials.service.config.ServiceConfigReader;
@@ -91,6 +92,14 @@ final class ServeCommand implements Callable<Integer> {
                     + parsed.policy() + ", store " + (parsed.store().equals("memory") ? "memory" : "redis") + ")");
             return ExitCodes.OK;
         }
+        NativeCrypto.Choice crypto;
+        try {
+            // Before anything creates a key or a signer: they bind to the provider that is first when they are made.
+            crypto = NativeCrypto.apply(parsed.crypto());
+        } catch (IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
         SharedState state;
         try {
             state = SharedStates.open(parsed.store(), Clock.systemUTC());
@@ -120,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
             err.println("ephemeral-credentials serve: no SIGHUP on this system; the policy file is still checked "
                     + "every few seconds");
         }
-        err.println("ephemeral-credentials serve: listening on " + service.uri() + " (policy " + parsed.policy() + ")");
+        err.println("ephemeral-credentials serve: listening on " + service.uri() + " (policy " + parsed.policy() + "; "
+                + crypto.description() + ")");
         err.flush();
         service.join();
         return ExitCodes.OK;

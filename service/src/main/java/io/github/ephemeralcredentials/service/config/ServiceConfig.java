@@ -2,6 +2,7 @@ package io.github.ephemeralcredentials.service.config;
 
 import io.github.ephemeralcredentials.core.audit.anomaly.Thresholds;
 import io.github.ephemeralcredentials.core.oidc.SigningAlgorithm;
+import io.github.ephemeralcredentials.service.NativeCrypto;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,14 @@ import java.util.Objects;
  * @param limits          request limits
  * @param introspection   the relying parties that may ask {@code POST /introspect} whether a JWT the service signed is
  *                        still active, by client id
+ * @param anomalies       the thresholds of the audit's anomaly signals
+ * @param crypto          which provider signs: AWS-LC when it loads ({@code auto}), always ({@code native}) or never
+ *                        ({@code jdk}); applied by {@code serve}, see {@link NativeCrypto}
  */
 public record ServiceConfig(String host, int port, String url, Tls tls, List<String> trustedIssuers, Path policy,
                             Path signingKeys, SigningAlgorithm signingAlgorithm, Map<String, SecretSource> secrets,
                             String store, Limits limits, Map<String, IntrospectionClient> introspection,
-                            Thresholds anomalies) {
+                            Thresholds anomalies, NativeCrypto.Mode crypto) {
 
     public ServiceConfig {
         Objects.requireNonNull(host, "host");
@@ -43,6 +47,7 @@ public record ServiceConfig(String host, int port, String url, Tls tls, List<Str
         Objects.requireNonNull(limits, "limits");
         introspection = Map.copyOf(introspection);
         Objects.requireNonNull(anomalies, "anomalies");
+        Objects.requireNonNull(crypto, "crypto");
     }
 
     /** PEM files of the server certificate (chain) and its private key. */

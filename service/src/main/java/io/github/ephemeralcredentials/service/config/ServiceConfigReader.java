@@ -10,6 +10,7 @@ import io.github.ephemeralcredentials.core.policy.PolicyProblem;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem.Code;
 import io.github.ephemeralcredentials.core.policy.SourcePosition;
 import io.github.ephemeralcredentials.core.provider.Suggestions;
+import io.github.ephemeralcredentials.service.NativeCrypto;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.IntrospectionClient;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.Limits;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.SecretSource;
@@ -50,7 +51,7 @@ public final class ServiceConfigReader {
 
     static final int MAX_BYTES = 256 * 1024;
     private static final Set<String> KEYS = Set.of("listen", "url", "tls", "trust", "policy", "signing-keys",
-            "signing-algorithm", "secrets", "store", "limits", "introspection", "anomalies");
+            "signing-algorithm", "secrets", "store", "limits", "introspection", "anomalies", "crypto");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
@@ -163,11 +164,19 @@ public final class ServiceConfigReader {
         Limits limits = limits(keys);
         Map<String, IntrospectionClient> introspection = introspection(keys, secrets.keySet());
         Thresholds anomalies = anomalies(keys);
+        String cryptoValue = string(keys, "crypto", "auto");
+        NativeCrypto.Mode crypto = java.util.Arrays.stream(NativeCrypto.Mode.values())
+                .filter(mode -> mode.configValue().equals(cryptoValue)).findFirst().orElse(null);
+        if (crypto == null) {
+            add(Code.INVALID_VALUE, valueAt(keys, "crypto", map), "'crypto' is '" + cryptoValue + "'; write auto (AWS-LC "
+                    + "when it loads, the default), native (AWS-LC or refuse to start) or jdk");
+            crypto = NativeCrypto.Mode.AUTO;
+        }
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
         return new ServiceConfig(host, port, url, tls, trusted, policy, signingKeys, signingAlgorithm, secrets, store,
-                limits, introspection, anomalies);
+                limits, introspection, anomalies, crypto);
     }
 
     private static boolean loopback(String host) {

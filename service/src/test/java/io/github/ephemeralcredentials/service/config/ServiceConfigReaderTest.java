@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.ephemeralcredentials.core.oidc.KnownIssuers;
 import io.github.ephemeralcredentials.core.policy.PolicyException;
 import io.github.ephemeralcredentials.core.policy.PolicyProblem;
+import io.github.ephemeralcredentials.service.NativeCrypto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class ServiceConfigReaderTest {
                   KEY: {file: nowhere.pem, env: X}
                 limits: {per-subject-per-minute: -1}
                 """)).containsExactlyInAnyOrder(
-                service + ":5:1: unknown key 'stor' in the configuration (did you mean 'store'?); it takes anomalies, introspection, limits, listen, policy, secrets, signing-algorithm, signing-keys, store, tls, trust, url",
+                service + ":5:1: unknown key 'stor' in the configuration (did you mean 'store'?); it takes anomalies, crypto, introspection, limits, listen, policy, secrets, signing-algorithm, signing-keys, store, tls, trust, url",
                 service + ":2:6: 'url': issuer URL 'http://exchange.example.com' must use https: cloud providers fetch the discovery document and keys only over https",
                 service + ":3:9: 'trust': issuer URL 'https://gitlab.com/' ends with '/'; relying parties compare issuers exactly, so write it without the trailing slash",
                 service + ":4:9: 'policy' names " + dir.resolve("missing.yaml") + ", which is not a regular file (missing, a directory or a link); give the file itself",
@@ -94,6 +95,22 @@ class ServiceConfigReaderTest {
                 service + ":4:27: 'denial-burst' must be a whole number from 1 to 100000",
                 service + ":4:43: 'rate-window' is 'soon'; write a positive duration such as 10m, 1h or P30D",
                 service + ":4:62: 'rate-factor' must be a number above 1 and at most 1000, e.g. 5");
+    }
+
+    @Test
+    void cryptoDefaultsToAutoAndTakesOnlyItsThreeValues() throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), "version: 1\n");
+        String base = "url: http://127.0.0.1:8080\ntrust: [https://token.actions.githubusercontent.com]\npolicy: policy.yaml\n";
+        assertThat(ServiceConfigReader.read(Files.writeString(dir.resolve("plain.yaml"), base)).crypto())
+                .isEqualTo(NativeCrypto.Mode.AUTO);
+        assertThat(ServiceConfigReader.read(Files.writeString(dir.resolve("jdk.yaml"), base + "crypto: jdk\n")).crypto())
+                .isEqualTo(NativeCrypto.Mode.JDK);
+        assertThat(ServiceConfigReader.read(Files.writeString(dir.resolve("native.yaml"), base + "crypto: native\n"))
+                .crypto()).isEqualTo(NativeCrypto.Mode.NATIVE);
+
+        String service = dir.resolve("service.yaml").toString();
+        assertThat(problems(base + "crypto: fast\n")).containsExactly(service + ":4:9: 'crypto' is 'fast'; write auto "
+                + "(AWS-LC when it loads, the default), native (AWS-LC or refuse to start) or jdk");
     }
 
     @Test
