@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -42,6 +43,14 @@ public final class TokenIssuer {
     private final String issuer;
     private final Supplier<KeyRing> keys;
     private final Clock clock;
+    /**
+     * The signer of the last key used: making one turns the JWK into a JDK key (a key factory call), which for ES256
+     * cost about as much as the signature itself once the signature is native. Keys rotate rarely.
+     */
+    private volatile KeySigner last;
+
+    private record KeySigner(SigningKey key, JWSSigner signer) {
+    }
 
     /**
      * @param issuer the issuer URL exactly as it will appear in {@code iss} (no trailing slash)
@@ -112,11 +121,20 @@ public final class TokenIssuer {
                 .build();
         SignedJWT jwt = new SignedJWT(header, set.build());
         try {
-            jwt.sign(SIGNERS.createJWSSigner(key.key(), key.algorithm().jws()));
+            jwt.sign(signer(key));
         } catch (JOSEException e) {
             throw new OidcException(Reason.ISSUE_REFUSED, "signing with key '" + key.kid() + "' failed: " + e.getMessage(), e);
         }
         return jwt.serialize();
+    }
+
+    private JWSSigner signer(SigningKey key) throws JOSEException {
+        KeySigner cached = last;
+        if (cached == null || (cached.key() != key && !cached.key().equals(key))) {
+            cached = new KeySigner(key, SIGNERS.createJWSSigner(key.key(), key.algorithm().jws()));
+            last = cached;
+        }
+        return cached.signer();
     }
 
     /**
