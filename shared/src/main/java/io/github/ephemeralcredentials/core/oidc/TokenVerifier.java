@@ -85,7 +85,20 @@ public final class TokenVerifier {
      */
     public VerifiedClaims verify(String token) {
         SignedJWT jwt = parse(token);
-        JWSHeader header = jwt.getHeader();
+        checkHeader(jwt.getHeader());
+        return verified(jwt, payload(jwt));
+    }
+
+    /**
+     * {@link #verify(String)} of a token {@link TrustedIssuers} has already parsed to find its issuer: the same
+     * checks, without decoding and parsing it a second time.
+     */
+    VerifiedClaims verify(SignedJWT jwt, Map<String, Object> payload) {
+        checkHeader(jwt.getHeader());
+        return verified(jwt, payload);
+    }
+
+    private void checkHeader(JWSHeader header) {
         JWSAlgorithm alg = header.getAlgorithm();
         if (!algorithms.contains(alg)) {
             throw new OidcException(Reason.UNSUPPORTED_ALGORITHM, "token algorithm '" + alg
@@ -95,20 +108,27 @@ public final class TokenVerifier {
             throw new OidcException(Reason.UNSUPPORTED_CRITICAL_HEADER, "token marks header parameters "
                     + header.getCriticalParams() + " as critical; this verifier implements none of them");
         }
-        // The payload's own map, not a JWTClaimsSet: converting there and back costs more than the checks below.
+    }
+
+    /** The payload's own map, not a JWTClaimsSet: converting there and back costs more than the checks. */
+    static Map<String, Object> payload(SignedJWT jwt) {
         Map<String, Object> payload = jwt.getPayload().toJSONObject();
         if (payload == null) {
             throw new OidcException(Reason.MALFORMED, "token payload is not a JSON object of claims (or repeats a key)");
         }
+        return payload;
+    }
+
+    private VerifiedClaims verified(SignedJWT jwt, Map<String, Object> payload) {
         Claims claims = new Claims(payload);
         checkIssuer(claims);
-        checkSignature(jwt, header, alg);
+        checkSignature(jwt, jwt.getHeader(), jwt.getHeader().getAlgorithm());
         checkTimes(claims);
         checkAudience(claims);
         return new VerifiedClaims(claims, "verified against the keys of " + issuer);
     }
 
-    private static SignedJWT parse(String token) {
+    static SignedJWT parse(String token) {
         if (token == null || token.isBlank()) {
             throw new OidcException(Reason.MALFORMED, "no token was given");
         }

@@ -1,5 +1,6 @@
 package io.github.ephemeralcredentials.core.oidc;
 
+import com.nimbusds.jwt.SignedJWT;
 import io.github.ephemeralcredentials.core.oidc.OidcException.Reason;
 import java.time.Clock;
 import java.util.Collection;
@@ -47,7 +48,12 @@ public final class TrustedIssuers {
      */
     public VerifiedClaims verify(String token, String audience) {
         Objects.requireNonNull(audience, "audience");
-        String issuer = UnverifiedClaims.decode(token).claims().issuer();
+        // Parsed once: the issuer picks the verifier, which then checks this same parse.
+        SignedJWT jwt = TokenVerifier.parse(token);
+        Map<String, Object> payload = TokenVerifier.payload(jwt);
+        Object iss = payload.get("iss");
+        // A non-string iss is named as Claims renders it (JSON), so the refusal shows what the token holds.
+        String issuer = iss == null ? null : iss instanceof String text ? text : new Claims(payload).issuer();
         if (issuer == null) {
             throw new OidcException(Reason.MISSING_CLAIM, "the token has no 'iss' claim; it cannot be verified");
         }
@@ -57,7 +63,7 @@ public final class TrustedIssuers {
                     + "is yours, add it with --issuer");
         }
         return verifiers.computeIfAbsent(issuer + "\u0000" + audience,
-                key -> TokenVerifier.builder(issuer, audience, jwks).clock(clock).build()).verify(token);
+                key -> TokenVerifier.builder(issuer, audience, jwks).clock(clock).build()).verify(jwt, payload);
     }
 
     /** An attacker-chosen claim in a message: control and format characters (bidi overrides) shown as escapes. */
