@@ -209,12 +209,14 @@ public final class Redactor {
         }
         forms.add(secret);
         List<String> fragments = new ArrayList<>();
-        for (String line : secret.split("\\R")) {
+        // Most secrets are one line (tokens, keys in base64): skip the regular expression for them.
+        for (String line : hasLineBreak(secret) ? secret.split("\\R") : new String[] {secret}) {
             fragments.add(line);
             fragments.add(line.strip());
         }
-        fragments.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
-        fragments.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+        String urlEncoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        fragments.add(urlEncoded);
+        fragments.add(urlEncoded.replace("+", "%20"));
         fragments.add(new String(JsonStringEncoder.getInstance().quoteAsString(secret)));
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         for (int shift = 0; shift < 3; shift++) {
@@ -236,12 +238,25 @@ public final class Redactor {
      * of a longer encoded text: the characters sharing bits with the unknown bytes before or after are dropped.
      */
     private static String base64Core(Base64.Encoder encoder, byte[] bytes, int shift) {
-        byte[] shifted = new byte[bytes.length + shift];
-        System.arraycopy(bytes, 0, shifted, shift, bytes.length);
-        String encoded = encoder.encodeToString(shifted);
+        byte[] shifted = shift == 0 ? bytes : new byte[bytes.length + shift];
+        if (shift != 0) {
+            System.arraycopy(bytes, 0, shifted, shift, bytes.length);
+        }
+        byte[] encoded = encoder.encode(shifted);
         int start = shift == 0 ? 0 : shift + 1;
         int end = (shifted.length * 8) / 6;
-        return start >= end ? "" : encoded.substring(start, end);
+        return start >= end ? "" : new String(encoded, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether {@code text} holds a character that {@code \\R} matches. */
+    private static boolean hasLineBreak(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c >= '\n' && c <= '\r') || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
