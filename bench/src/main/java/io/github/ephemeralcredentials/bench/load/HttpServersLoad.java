@@ -40,7 +40,7 @@ public final class HttpServersLoad {
     private HttpServersLoad() {
     }
 
-    record Result(String server, int round, LoadDriver.Run run, double cpuMicrosPerRequest, ProcessMemory memory) {
+    record Result(String server, int round, Run run, double cpuMicrosPerRequest, ProcessMemory memory) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -80,7 +80,7 @@ public final class HttpServersLoad {
                 Result result = measure(server, round, java, classpath, jvmOptions, work, body, warmup, requests,
                         concurrency);
                 results.add(result);
-                LoadDriver.Run run = result.run();
+                Run run = result.run();
                 System.out.printf("%-9s %5d %,9.0f %8.2f %8.2f %10.1f %8.0f %6d%s%n", server, round, run.perSecond(),
                         run.millisAt(0.5), run.millisAt(0.99), result.cpuMicrosPerRequest(), result.memory().rssMib(),
                         run.errors(), run.firstError() == null ? "" : "  first: " + run.firstError());
@@ -107,7 +107,7 @@ public final class HttpServersLoad {
             Request request = new Request.Builder().url(base + "/token").post(RequestBody.create(body, FORM)).build();
             driver.run(warmup, i -> request);
             double cpuBefore = ProcessCpu.seconds(process.pid());
-            LoadDriver.Run run = driver.run(requests, i -> request);
+            Run run = driver.run(requests, i -> request);
             double cpu = ProcessCpu.seconds(process.pid()) - cpuBefore;
             return new Result(server, round, run, cpu * 1e6 / requests, ProcessMemory.of(process.pid()));
         } finally {

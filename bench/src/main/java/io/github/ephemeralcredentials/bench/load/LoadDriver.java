@@ -39,23 +39,6 @@ final class LoadDriver {
                 .build();
     }
 
-    /** What one run measured. */
-    record Run(int requests, long nanos, long[] sortedLatencyNanos, int errors, String firstError) {
-
-        double perSecond() {
-            return requests / (nanos / 1e9);
-        }
-
-        /** The latency at quantile {@code q} (0.5, 0.99, 0.999), in milliseconds: nearest rank. */
-        double millisAt(double q) {
-            if (sortedLatencyNanos.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(q * sortedLatencyNanos.length);
-            return sortedLatencyNanos[Math.max(0, Math.min(rank, sortedLatencyNanos.length) - 1)] / 1e6;
-        }
-    }
-
     /** Sends {@code count} requests, request {@code i} built by {@code request} (its token used this once). */
     Run run(int count, Function<Integer, Request> request) throws InterruptedException {
         long[] latencies = new long[count];
@@ -85,7 +68,17 @@ final class LoadDriver {
         }
         long nanos = System.nanoTime() - started;
         Arrays.sort(latencies);
-        return new Run(count, nanos, latencies, errors.get(), firstError.get());
+        return new Run(count, nanos, millisAt(latencies, 0.5), millisAt(latencies, 0.99), millisAt(latencies, 0.999),
+                errors.get(), firstError.get());
+    }
+
+    /** Nearest rank. */
+    private static double millisAt(long[] sortedNanos, double q) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sortedNanos.length);
+        return sortedNanos[Math.max(0, Math.min(rank, sortedNanos.length) - 1)] / 1e6;
     }
 
     /** @return null for a 200 with a token in it, else what went wrong (status and the start of the body) */

@@ -18,11 +18,23 @@ final class ProcessCpu {
 
     /** Seconds of CPU {@code pid} has used, or NaN when {@code /proc} cannot tell. */
     static double seconds(long pid) {
+        // After "(comm)": state is field 3, utime field 14, stime field 15.
+        return ticks("/proc/" + pid + "/stat", 11);
+    }
+
+    /**
+     * Seconds of CPU this process's ended and reaped children have used (cutime + cstime): the load generator's, once
+     * its run is over.
+     */
+    static double childrenSeconds() {
+        return ticks("/proc/self/stat", 13);
+    }
+
+    private static double ticks(String stat, int index) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // After "(comm)": state is field 3, utime field 14, stime field 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            String text = Files.readString(Path.of(stat));
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[index]) + Long.parseLong(fields[index + 1])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
