@@ -92,14 +92,6 @@ final class ServeCommand implements Callable<Integer> {
                     + parsed.policy() + ", store " + (parsed.store().equals("memory") ? "memory" : "redis") + ")");
             return ExitCodes.OK;
         }
-        NativeCrypto.Choice crypto;
-        try {
-            // Before anything creates a key or a signer: they bind to the provider that is first when they are made.
-            crypto = NativeCrypto.apply(parsed.crypto());
-        } catch (IllegalStateException e) {
-            err.println("error: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
-        }
         SharedState state;
         try {
             state = SharedStates.open(parsed.store(), Clock.systemUTC());
@@ -117,6 +109,17 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         } catch (IllegalArgumentException e) {
             state.close();
+            err.println("error: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        NativeCrypto.Choice crypto;
+        try {
+            // Once the service has started, so that a configuration or policy it refuses leaves the process's providers
+            // alone. Signers are made at the first token and find AWS-LC first; keys the JDK generated at start work
+            // with it as they are.
+            crypto = NativeCrypto.apply(parsed.crypto());
+        } catch (IllegalStateException e) {
+            service.close();
             err.println("error: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

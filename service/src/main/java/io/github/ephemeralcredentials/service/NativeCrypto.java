@@ -70,7 +70,7 @@ public final class NativeCrypto {
         if (Security.getProvider(accp.getName()) == null) {
             AmazonCorrettoCryptoProvider.install();
         }
-        return new Choice(true, "crypto: AWS-LC " + accp.getAwsLcVersionStr() + " through "
+        return new Choice(true, "crypto: " + accp.getAwsLcVersionStr() + " through "
                 + accp.getName() + " " + accp.getVersionStr());
     }
 
