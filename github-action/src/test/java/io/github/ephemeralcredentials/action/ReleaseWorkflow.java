@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * What .github/workflows/release.yml must do, as a list of problems (empty: it does it): run on version tags only,
- * build for both runner architectures and push to ghcr.io, attest the provenance of the pushed digest, commit an
+ * build for both runner architectures and push to ghcr.io with zstd layers, attest the provenance of the pushed digest, commit an
  * action.yml that pulls that digest (the commit step's script is run, in a throw-away repository), pin every action
  * to a commit, and ask each job for the least permissions. A checker, so that the test can show it rejects broken
  * copies of the workflow as well as accepting the real one.
@@ -31,6 +31,8 @@ final class ReleaseWorkflow {
     static final Map<String, String> IMAGE_JOB_PERMISSIONS = Map.of("contents", "read", "packages", "write",
             "id-token", "write", "attestations", "write");
     static final Map<String, String> COMMIT_JOB_PERMISSIONS = Map.of("contents", "write");
+    /** What the build's output must set, beside its type. */
+    static final String ZSTD_OUTPUT = "compression=zstd,compression-level=19,force-compression=true,oci-mediatypes=true";
     /** {@code owner/repo@<full commit SHA>}, then (on the same line) a comment naming the version. */
     private static final Pattern PINNED_USES = Pattern.compile(
             "^\\s*(?:-\\s+)?uses:\\s*[\\w.-]+/[\\w.-]+@[0-9a-f]{40}\\s+#\\s*v\\d+(\\.\\d+)*\\s*$");
@@ -194,6 +196,7 @@ final class ReleaseWorkflow {
         if (build.get("id") == null) {
             problems.add("the build step needs an id, for its digest output");
         }
+        zstdLayers(with.get("outputs"));
         Map<String, Object> attest = step(job, ATTEST_ACTION);
         if (attest == null || steps.indexOf(attest) < at) {
             problems.add("no " + ATTEST_ACTION + " step after the build");
@@ -218,6 +221,45 @@ final class ReleaseWorkflow {
                 .anyMatch(s -> s.get("run") instanceof String run && run.contains("image=ghcr.io/"));
         if (!ghcr) {
             problems.add("the image must be pushed to ghcr.io");
+        }
+    }
+
+    /**
+     * The build's one output is the pushed image, with every layer zstd-compressed at BuildKit's best zstd encoder:
+     * what github-action/bench/image-layers measures as the published pull. Its attributes are build-push-action's
+     * {@code outputs} line, buildx's {@code --output} CSV ({@code key=value,...}).
+     */
+    private void zstdLayers(Object outputs) {
+        List<String> lines = outputs == null ? List.of()
+                : strings(String.valueOf(outputs).split("\n")).stream().filter(l -> !l.isBlank()).toList();
+        if (lines.size() != 1) {
+            problems.add("the build must have exactly one output, the image with zstd layers (outputs: type=image,"
+                    + ZSTD_OUTPUT + "), not " + lines);
+            return;
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (String pair : lines.get(0).trim().split(",")) {
+            int eq = pair.indexOf('=');
+            attributes.put(eq < 0 ? pair.trim() : pair.substring(0, eq).trim(),
+                    eq < 0 ? "" : pair.substring(eq + 1).trim());
+        }
+        if (!Set.of("image", "registry").contains(attributes.get("type"))) {
+            problems.add("the build's output must be the pushed image (type=image), not type=" + attributes.get("type"));
+        }
+        if (!"zstd".equals(attributes.get("compression"))) {
+            problems.add("the image's layers must be zstd (compression=zstd): every job that uses a release pulls "
+                    + "them; not compression=" + attributes.get("compression"));
+        }
+        if (!"true".equals(attributes.get("force-compression"))) {
+            problems.add("force-compression=true is needed, or the Alpine base layer stays gzip");
+        }
+        if (!"true".equals(attributes.get("oci-mediatypes"))) {
+            problems.add("zstd layers need oci-mediatypes=true");
+        }
+        String level = attributes.getOrDefault("compression-level", "");
+        if (!level.matches("\\d{1,2}") || Integer.parseInt(level) < 10 || Integer.parseInt(level) > 22) {
+            problems.add("compression-level must be 10 to 22, BuildKit's best zstd encoder (what the bench's "
+                    + "figures are), not '" + level + "'");
         }
     }
 

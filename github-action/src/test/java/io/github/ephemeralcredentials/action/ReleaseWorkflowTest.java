@@ -58,6 +58,7 @@ class ReleaseWorkflowTest {
 
     static Stream<Arguments> brokenCopies() {
         String qemu = "      - uses: docker/setup-qemu-action@96fe6ef7f33517b61c61be40b68a1882f3264fb8 # v4.2.0\n";
+        String output = "          outputs: type=image," + ReleaseWorkflow.ZSTD_OUTPUT + "\n";
         return Stream.of(
                 Arguments.of("a branch trigger", "  push:\n    tags:", "  push:\n    branches: [main]\n    tags:",
                         "pushed tags only"),
@@ -66,6 +67,18 @@ class ReleaseWorkflowTest {
                         "      - 'v[0-9]+.[0-9]+.[0-9]+'\n      - 'v[0-9]+.[0-9]+.[0-9]+-*'\n", "      - 'v*'\n",
                         "matches v1"),
                 Arguments.of("one platform", "linux/amd64,linux/arm64", "linux/amd64", "platforms"),
+                Arguments.of("gzip layers, the default", output, "", "exactly one output"),
+                Arguments.of("gzip layers, named", "compression=zstd,", "compression=gzip,", "compression=zstd"),
+                Arguments.of("the base layer left gzip", "force-compression=true", "force-compression=false",
+                        "force-compression"),
+                Arguments.of("Docker media types", "oci-mediatypes=true", "oci-mediatypes=false", "oci-mediatypes"),
+                Arguments.of("a level below the best encoder", "compression-level=19", "compression-level=3",
+                        "compression-level"),
+                Arguments.of("no level", "compression-level=19,", "", "compression-level"),
+                Arguments.of("a local export instead of the image", "outputs: type=image,",
+                        "outputs: type=local,dest=out,", "type=image"),
+                Arguments.of("a second output", output, "          outputs: |\n            type=image,"
+                        + ReleaseWorkflow.ZSTD_OUTPUT + "\n            type=docker,dest=out.tar\n", "exactly one output"),
                 Arguments.of("no QEMU for arm64", qemu, "", "setup-qemu-action"),
                 Arguments.of("the attestation kept out of the registry", "push-to-registry: true",
                         "push-to-registry: false", "push-to-registry"),
