@@ -51,10 +51,19 @@ public final class Redactor {
 
     private static final Redactor NONE = new Redactor(Set.of(), false);
 
+    /** Code points of a secret's head that its probes are made from: enough for eight characters of every form. */
+    private static final int PROBE_HEAD_CODE_POINTS = 12;
+
     private final Set<String> secrets;
     private final boolean signedJwts;
-    /** Every form of every secret, longest first. */
-    private final List<String> forms;
+    /**
+     * The first {@value #MIN_FRAGMENT_LENGTH} characters of every form of every secret (or the whole form, when
+     * shorter), made from each secret's head: a text that holds no probe holds no form. Most texts hold none, and
+     * encoding a 1 KB token a dozen ways cost more than its exchange's audit line.
+     */
+    private final List<String> probes;
+    /** Every form of every secret, longest first; made on the first text that holds a probe. */
+    private volatile List<String> forms;
     /**
      * Compiled on the first text that holds a form: most texts a redactor sees hold none (a host builds one per
      * request for its error paths), and compiling the alternation of a JWT's dozen encodings costs more than the
@@ -65,7 +74,11 @@ public final class Redactor {
     private Redactor(Set<String> secrets, boolean signedJwts) {
         this.secrets = Set.copyOf(secrets);
         this.signedJwts = signedJwts;
-        this.forms = forms(this.secrets);
+        Set<String> probes = new LinkedHashSet<>();
+        for (String secret : this.secrets) {
+            probes.addAll(probesOf(secret));
+        }
+        this.probes = List.copyOf(probes);
     }
 
     /** A redactor that masks nothing. */
@@ -122,18 +135,32 @@ public final class Redactor {
         if (signedJwts && text.contains("eyJ")) {
             return true;
         }
-        for (String form : forms) {
-            if (text.contains(form)) {
-                return true;
+        for (String probe : probes) {
+            if (text.contains(probe)) {
+                for (String form : forms()) {
+                    if (text.contains(form)) {
+                        return true;
+                    }
+                }
+                return false;
             }
         }
         return false;
     }
 
+    private List<String> forms() {
+        List<String> made = forms;
+        if (made == null) {
+            made = forms(secrets);
+            forms = made;
+        }
+        return made;
+    }
+
     private Pattern pattern() {
         Pattern compiled = pattern;
         if (compiled == null) {
-            compiled = compile(forms, signedJwts);
+            compiled = compile(forms(), signedJwts);
             pattern = compiled;
         }
         return compiled;
@@ -231,6 +258,44 @@ public final class Redactor {
             }
         }
         return forms;
+    }
+
+    /**
+     * The probes of one secret (package-private for tests): for each form {@link #formsOf} makes, its first
+     * {@value #MIN_FRAGMENT_LENGTH} characters, or all of it when shorter. One-line secrets get them from their first
+     * {@value #PROBE_HEAD_CODE_POINTS} code points, since each encoding maps a prefix to a prefix: URL and JSON
+     * escaping character by character, base64 three bytes at a time (and {@link #base64Core} keeps only the characters
+     * its bytes alone decide). A secret of several lines is rare: its probes come from its forms.
+     */
+    static Set<String> probesOf(String secret) {
+        Set<String> probes = new LinkedHashSet<>();
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            return probes;
+        }
+        if (hasLineBreak(secret)) {
+            formsOf(secret).forEach(form -> probes.add(probe(form)));
+            return probes;
+        }
+        String head = secret.substring(0, secret.offsetByCodePoints(0,
+                Math.min(PROBE_HEAD_CODE_POINTS, secret.codePointCount(0, secret.length()))));
+        probes.add(probe(secret));
+        probes.add(probe(secret.strip()));
+        String urlEncoded = URLEncoder.encode(head, StandardCharsets.UTF_8);
+        probes.add(probe(urlEncoded));
+        probes.add(probe(urlEncoded.replace("+", "%20")));
+        probes.add(probe(new String(JsonStringEncoder.getInstance().quoteAsString(head))));
+        byte[] bytes = head.getBytes(StandardCharsets.UTF_8);
+        for (int shift = 0; shift < 3; shift++) {
+            probes.add(probe(base64Core(Base64.getEncoder().withoutPadding(), bytes, shift)));
+            probes.add(probe(base64Core(Base64.getUrlEncoder().withoutPadding(), bytes, shift)));
+        }
+        probes.add(probe(Base64.getEncoder().encodeToString(bytes)));
+        probes.remove("");
+        return probes;
+    }
+
+    private static String probe(String form) {
+        return form.length() <= MIN_FRAGMENT_LENGTH ? form : form.substring(0, MIN_FRAGMENT_LENGTH);
     }
 
     /**

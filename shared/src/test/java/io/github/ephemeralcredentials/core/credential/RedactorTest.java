@@ -125,4 +125,56 @@ class RedactorTest {
         assertThat(both.redact("eyJ but not a token. eyJhbGci")).isEqualTo("eyJ but not a token. eyJhbGci");
         assertThat(both).isNotEqualTo(Redactor.of("s3cr3t-value"));
     }
+
+    /**
+     * The redactor looks for a secret's forms only in texts that hold one of its probes, so every form must start
+     * with a probe: checked for secrets of every shape the encodings treat differently (a fixed seed, so a failure
+     * reproduces).
+     */
+    @Test
+    void everyFormOfASecretStartsWithOneOfItsProbes() {
+        String[] pieces = {"a", "Z", "0", "+", "/", "-", "_", "=", "%", " ", "\t", "\"", "\\", "\u0001", "é", "中",
+                "\uD83D\uDE00", "\u200F", "\u00A0", "\n", "\r\n", "\u2028", "\u0085", "."};
+        java.util.Random random = new java.util.Random(20261204);
+        List<String> secrets = new java.util.ArrayList<>(List.of("abcd", "abcdefgh", "   padded secret   ",
+                "eyJhbGciOiJSUzI1NiJ9." + "eyJzdWIiOiJyZXBvOm8vciJ9".repeat(40) + ".c2lnbmF0dXJl"));
+        for (int i = 0; i < 3_000; i++) {
+            StringBuilder secret = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int j = 0; j < length; j++) {
+                // Mostly one-line secrets (the probes' own path), some with line breaks.
+                String piece = pieces[random.nextInt(pieces.length)];
+                secret.append(random.nextInt(4) == 0 || !piece.matches("[\\n\\r\u2028\u0085]+") ? piece : "x");
+            }
+            secrets.add(secret.toString());
+        }
+        for (String secret : secrets) {
+            var probes = Redactor.probesOf(secret);
+            for (String form : Redactor.formsOf(secret)) {
+                assertThat(probes.stream().anyMatch(form::startsWith))
+                        .as("a probe of %s starts its form %s (probes %s)", escape(secret), escape(form), probes)
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTextWithoutAProbeIsLeftAloneAndOneWithAFormDeepInsideIsMasked() {
+        String token = "eyJhbGciOiJSUzI1NiJ9." + "eyJzdWIiOiJyZXBvOm8vciJ9".repeat(40) + ".c2lnbmF0dXJl";
+        Redactor r = Redactor.of(token);
+        String line = "{\"subject\":\"repo:o/r\",\"outcome\":\"ISSUED\"}";
+        assertThat(r.redact(line)).isSameAs(line);
+
+        String shiftedBase64 = Base64.getEncoder().encodeToString(("xy:" + token).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.redact("Authorization: Basic " + shiftedBase64)).doesNotContain(shiftedBase64.substring(8, 40))
+                .contains(Redactor.MASK);
+        assertThat(r.reveals(URLEncoder.encode("q=" + token, StandardCharsets.UTF_8))).isTrue();
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> out.append(c < 0x20 || c > 0x7e ? String.format("\\u{%X}", c)
+                : Character.toString(c)));
+        return out.toString();
+    }
 }
