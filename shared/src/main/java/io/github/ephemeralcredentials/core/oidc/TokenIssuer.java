@@ -14,6 +14,7 @@ import io.github.ephemeralcredentials.core.oidc.OidcException.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,14 @@ public final class TokenIssuer {
      * @param claims   further claims; none of {@link #RESERVED_CLAIMS}
      */
     public String mint(String subject, List<String> audience, Duration lifetime, Map<String, ?> claims) {
+        return mintJwt(subject, audience, lifetime, claims).serialize();
+    }
+
+    /**
+     * {@link #mint}, as the signed JWT: its {@code getJWTClaimsSet()} is the set just signed, so a caller that needs
+     * {@code exp} or {@code jti} does not parse the token back.
+     */
+    public SignedJWT mintJwt(String subject, List<String> audience, Duration lifetime, Map<String, ?> claims) {
         if (subject == null || subject.isBlank()) {
             throw new OidcException(Reason.ISSUE_REFUSED, "a token needs a non-empty subject");
         }
@@ -104,7 +113,8 @@ public final class TokenIssuer {
             throw new OidcException(Reason.ISSUE_REFUSED, "claims " + clashing + " are set by the issuer and cannot be "
                     + "supplied; pass the subject and audience as arguments");
         }
-        Instant now = clock.instant();
+        // Whole seconds, as the JWT carries them: the claims set mintJwt returns is then exactly what was signed.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         JWTClaimsSet.Builder set = new JWTClaimsSet.Builder();
         claims.forEach(set::claim);
         set.issuer(issuer)
@@ -112,7 +122,7 @@ public final class TokenIssuer {
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime)))
+                .expirationTime(Date.from(now.plus(lifetime).truncatedTo(ChronoUnit.SECONDS)))
                 .jwtID(UUID.randomUUID().toString());
         SigningKey key = keys.get().active();
         JWSHeader header = new JWSHeader.Builder(key.algorithm().jws())
@@ -125,7 +135,7 @@ public final class TokenIssuer {
         } catch (JOSEException e) {
             throw new OidcException(Reason.ISSUE_REFUSED, "signing with key '" + key.kid() + "' failed: " + e.getMessage(), e);
         }
-        return jwt.serialize();
+        return jwt;
     }
 
     private JWSSigner signer(SigningKey key) throws JOSEException {

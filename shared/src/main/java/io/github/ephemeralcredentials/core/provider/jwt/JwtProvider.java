@@ -1,7 +1,7 @@
 package io.github.ephemeralcredentials.core.provider.jwt;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import io.github.ephemeralcredentials.core.credential.CredentialValue;
 import io.github.ephemeralcredentials.core.credential.EphemeralCredential;
 import io.github.ephemeralcredentials.core.credential.Revocation;
@@ -90,9 +90,9 @@ public final class JwtProvider implements CredentialProvider {
         if (!scopes.isEmpty()) {
             copied.put("scope", String.join(" ", scopes));
         }
-        String token;
+        SignedJWT token;
         try {
-            token = signer.mint(subject, audience, lifetime, copied);
+            token = signer.mintJwt(subject, audience, lifetime, copied);
         } catch (OidcException e) {
             throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, ID + ": the service refused to sign: "
                     + e.getMessage(), e);
@@ -119,12 +119,13 @@ public final class JwtProvider implements CredentialProvider {
         return copied;
     }
 
-    private static EphemeralCredential credential(String token, List<String> scopes) {
+    private static EphemeralCredential credential(SignedJWT jwt, List<String> scopes) {
+        String token = jwt.serialize();
         JWTClaimsSet minted;
         try {
-            minted = JWTParser.parse(token).getJWTClaimsSet();
+            minted = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new IllegalStateException("the issuer minted a token it cannot read back", e);
+            throw new IllegalStateException("the issuer minted a token whose claims it cannot read", e);
         }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("principal", minted.getSubject());
