@@ -110,10 +110,7 @@ public final class MemoryState implements SharedState {
         }
     }
 
-    /**
-     * A fixed window per bucket that opens with the bucket's first request (as {@link RedisState} does with the key's
-     * expiry), so both stores count alike.
-     */
+    /** {@link SlidingWindow}'s rule, as {@link RedisState} applies it, so both stores count alike. */
     @Override
     public boolean withinLimit(String bucket, int limit, Duration window) {
         Objects.requireNonNull(bucket, "bucket");
@@ -123,15 +120,17 @@ public final class MemoryState implements SharedState {
         synchronized (rates) {
             long now = clock.millis();
             rates.purge(now);
-            Slot slot = rates.get(digest);
-            if (slot == null) {
-                slot = rates.add(digest, expiry(now, windowMillis));
+            SlidingWindow at = SlidingWindow.at(now, windowMillis);
+            Slot current = rates.get(digest + ":" + at.index());
+            Slot previous = rates.get(digest + ":" + (at.index() - 1));
+            if (!at.admits(previous == null ? 0 : previous.count, current == null ? 0 : current.count, limit)) {
+                return false;
             }
-            // Saturates rather than wraps: a bucket hammered past Long.MAX_VALUE stays over its limit.
-            if (slot.count < Long.MAX_VALUE) {
-                slot.count++;
+            if (current == null) {
+                current = rates.add(digest + ":" + at.index(), at.countExpiresAt());
             }
-            return slot.count <= limit;
+            current.count++;
+            return true;
         }
     }
 
@@ -207,7 +206,7 @@ public final class MemoryState implements SharedState {
         }
     }
 
-    /** One key or bucket; {@code count} is a bucket's requests in its window, {@code value} what a key keeps. */
+    /** One key or one window of a bucket; {@code count} is the requests it admitted, {@code value} what a key keeps. */
     private static final class Slot {
         final String digest;
         final long expiresAt;

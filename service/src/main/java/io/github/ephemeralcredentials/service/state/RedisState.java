@@ -18,10 +18,10 @@ import redis.clients.jedis.params.SetParams;
  * The state several replicas share, in one Redis (standalone; a managed Redis with a single endpoint counts).
  *
  * <p>Replay: {@code SET <prefix>replay:<digest> 1 NX PX <ttl>} — atomic in Redis, so of two replicas presenting the
- * same token at once exactly one is told "first use". Rate limit: a Lua script does {@code INCR} and, when the counter
- * has no expiry yet, {@code PEXPIRE <window>}, in one step — a replica dying between the two commands can then never
- * leave a counter that blocks its bucket forever. The window opens with a bucket's first request and is timed by
- * Redis, so replicas with skewed clocks still count in the same window.
+ * same token at once exactly one is told "first use". Rate limit: {@link SlidingWindow}'s rule in one Lua script per
+ * request, which reads the bucket's counts, decides, counts and sets the expiry in one step (a replica dying between
+ * commands can then never leave a count that blocks its bucket forever). The windows are timed by Redis ({@code TIME}),
+ * so replicas with skewed clocks still count in the same windows.
  *
  * <p>Keys and buckets are sent as their SHA-256 (see {@link Keys#digest}): what Redis holds, logs or shows in
  * {@code MONITOR} carries no token material.
@@ -54,11 +54,33 @@ public final class RedisState implements SharedState {
     private static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
     // Enough for the request threads of one replica; when all are busy a caller waits at most the timeout for one.
     private static final int MAX_CONNECTIONS = 32;
+    /**
+     * {@link SlidingWindow}'s rule, atomically and timed by Redis's own clock (so replicas with skewed clocks count in
+     * the same windows): KEYS[1] is the bucket's hash of its latest window's number {@code i}, that window's count
+     * {@code c} and the one before's {@code p}; ARGV the window (ms) and the limit. Answers 1 for admitted and counted,
+     * 0 for refused.
+     */
     private static final String RATE_SCRIPT = """
-            local n = redis.call('INCR', KEYS[1])
-            if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return n
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local index = math.floor(now / window)
+            local stored = redis.call('HMGET', KEYS[1], 'i', 'c', 'p')
+            local current, previous = 0, 0
+            if tonumber(stored[1]) == index then
+              current, previous = tonumber(stored[2]), tonumber(stored[3])
+            elseif tonumber(stored[1]) == index - 1 then
+              previous = tonumber(stored[2])
+            end
+            -- Whole numbers, exact in Lua's doubles below 2^53: a one-minute window and limits up to a billion.
+            if previous * (window - (now - index * window)) + (current + 1) * window > tonumber(ARGV[2]) * window then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'i', index, 'c', current + 1, 'p', previous)
+            redis.call('PEXPIREAT', KEYS[1], (index + 2) * window)
+            return 1
             """;
+
 
     private final String endpoint;
     private final String location;
@@ -186,13 +208,14 @@ public final class RedisState implements SharedState {
         Keys.checkLimit(limit);
         long windowMillis = Keys.windowMillis(window);
         String redisKey = prefix + "rate:" + Keys.digest(bucket);
-        Object count = call(() -> client.eval(RATE_SCRIPT, List.of(redisKey), List.of(Long.toString(windowMillis))));
-        if (!(count instanceof Long)) {
+        Object admitted = call(() -> client.eval(RATE_SCRIPT, List.of(redisKey),
+                List.of(Long.toString(windowMillis), Integer.toString(limit))));
+        if (!(admitted instanceof Long answer) || (answer != 0 && answer != 1)) {
             throw new StateUnavailableException("Redis at " + endpoint + " answered the rate-limit script with "
-                    + (count == null ? "nothing" : count.getClass().getSimpleName()) + " instead of a count: "
-                    + "check that " + endpoint + " is a Redis (7.x) and not a proxy that rewrites scripts", null);
+                    + (admitted == null ? "nothing" : admitted) + " instead of 0 or 1: check that " + endpoint
+                    + " is a Redis (7.x) and not a proxy that rewrites scripts", null);
         }
-        return (Long) count <= limit;
+        return answer == 1;
     }
 
     /** PING, bounded by the timeout. */

@@ -43,9 +43,11 @@ public interface SharedState extends AutoCloseable {
     java.util.Optional<String> take(String key);
 
     /**
-     * Counts one request against {@code bucket} (e.g. {@code subject:repo:acme/app:ref:refs/heads/main}).
+     * Admits and counts one request against {@code bucket} (e.g. {@code subject:repo:acme/app:ref:refs/heads/main})
+     * when it keeps the bucket within {@code limit} requests in the last {@code window}, by {@link SlidingWindow}'s
+     * rule; a refused request is not counted.
      *
-     * @return true while at most {@code limit} requests fell in the current {@code window}
+     * @return whether the request was admitted
      * @throws StateUnavailableException when the store cannot answer
      */
     boolean withinLimit(String bucket, int limit, Duration window);

@@ -95,10 +95,39 @@ class MemoryStateTest {
         clock.advance(WINDOW.minusMillis(1));
         assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("still the same window").isFalse();
         clock.advance(Duration.ofMillis(1));
+        assertThat(state.withinLimit("subject:a", 3, WINDOW))
+                .as("a new window: the last minute still holds the previous window's 3").isFalse();
+        clock.advance(WINDOW.dividedBy(3));
+        assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("a third in: 3 x 2/3 = 2 still count").isTrue();
+        assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("2 + 1 counted").isFalse();
+        clock.advance(WINDOW.multipliedBy(2));
         for (int i = 1; i <= 3; i++) {
-            assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("next window, request %d", i).isTrue();
+            assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("two windows later, request %d", i).isTrue();
         }
-        assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("next window, request 4").isFalse();
+        assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("two windows later, request 4").isFalse();
+    }
+
+    @Test
+    void noBurstAcrossAWindowBoundaryAndAJobRetryingTooFastStillGetsItsShare() {
+        MemoryState state = new MemoryState(clock);
+        // A fixed window would admit 3 just before the boundary and 3 more just after it.
+        clock.advance(WINDOW.minusSeconds(1));
+        for (int i = 1; i <= 3; i++) {
+            assertThat(state.withinLimit("subject:a", 3, WINDOW)).isTrue();
+        }
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(state.withinLimit("subject:a", 3, WINDOW)).as("two seconds later, across the boundary").isFalse();
+
+        // Four tries a window for ten windows against a limit of three. Refused tries do not count, so the job keeps
+        // getting some through (counting them, it would get 3 in all); and never more than the limit a window. The
+        // rule assumes the previous window's requests were spread evenly, so it admits about two a window here.
+        MemoryState fresh = new MemoryState(clock);
+        int admitted = 0;
+        for (int i = 0; i < 40; i++) {
+            admitted += fresh.withinLimit("subject:eager", 3, WINDOW) ? 1 : 0;
+            clock.advance(WINDOW.dividedBy(4));
+        }
+        assertThat(admitted).isBetween(20, 30);
     }
 
     @Test
@@ -139,6 +168,9 @@ class MemoryStateTest {
         assertThat(state.withinLimit("x", 1, WINDOW)).as("a known bucket still counts when full").isFalse();
         assertThat(state.firstUse("replay keys have their own cap", TTL)).isTrue();
 
+        clock.advance(WINDOW);
+        assertThatThrownBy(() -> state.withinLimit("z", 1, WINDOW)).as("a window's count weighs until the next ends")
+                .isInstanceOf(StateUnavailableException.class);
         clock.advance(WINDOW);
         assertThat(state.withinLimit("z", 1, WINDOW)).isTrue();
         assertThat(state.withinLimit("x", 1, WINDOW)).isTrue();

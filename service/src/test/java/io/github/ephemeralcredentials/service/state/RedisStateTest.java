@@ -138,22 +138,28 @@ class RedisStateTest {
     }
 
     @Test
-    void theCounterAlwaysGetsAnExpiry() {
+    void theCounterAlwaysGetsAnExpiryAndCountsOnlyAdmittedRequests() {
+        // Windows are aligned to the epoch: one of 1,000 days keeps this test's requests in one window.
+        Duration longWindow = Duration.ofDays(1000);
         RedisState one = replica();
-        one.withinLimit("subject:a", 10, WINDOW);
-        one.withinLimit("subject:a", 10, WINDOW);
+        one.withinLimit("subject:a", 3, longWindow);
+        one.withinLimit("subject:a", 3, longWindow);
 
         try (RedisClient raw = RedisClient.create(URI.create(server.uri()))) {
             Set<String> keys = raw.keys("ec:rate:*");
             assertThat(keys).hasSize(1);
             String key = keys.iterator().next();
-            assertThat(raw.pttl(key)).isBetween(1L, WINDOW.toMillis());
-            // A counter left without expiry (as INCR without PEXPIRE would, were a replica to die between them) gets
-            // one on its next request instead of blocking the bucket forever.
+            // A window's count weighs until the end of the next window.
+            assertThat(raw.pttl(key)).isBetween(1L, 2 * longWindow.toMillis());
+            // A count left without expiry (were a replica to die between commands) gets one on the bucket's next
+            // request instead of blocking it forever.
             raw.persist(key);
-            one.withinLimit("subject:a", 10, WINDOW);
-            assertThat(raw.pttl(key)).isBetween(1L, WINDOW.toMillis());
-            assertThat(raw.get(key)).isEqualTo("3");
+            assertThat(one.withinLimit("subject:a", 3, longWindow)).isTrue();
+            assertThat(raw.pttl(key)).isBetween(1L, 2 * longWindow.toMillis());
+            for (int i = 0; i < 5; i++) {
+                assertThat(one.withinLimit("subject:a", 3, longWindow)).as("over the limit").isFalse();
+            }
+            assertThat(raw.hget(key, "c")).as("refused requests are not counted").isEqualTo("3");
         }
     }
 
