@@ -92,7 +92,7 @@ final class WrkDriver {
         }
         List<String> command = List.of(wrk.toString(), "-t", String.valueOf(threads), "-c", String.valueOf(connections),
                 "-d", "1h", "--timeout", "60s", "-s", script.toString(), url, "--", prefix, String.valueOf(quota),
-                authorization == null ? "" : authorization);
+                authorization == null ? "" : authorization, String.valueOf(connections / threads));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, String> result = new HashMap<>();
         String firstError = null;
@@ -111,9 +111,6 @@ final class WrkDriver {
                         String[] kv = field.split("=", 2);
                         result.put(kv[0], kv[1]);
                     }
-                } else if (line.startsWith("EC-FIRST-ERROR ")) {
-                    String text = line.substring("EC-FIRST-ERROR ".length()).strip();
-                    firstError = text.isEmpty() ? null : text;
                 } else {
                     other.add(line);
                 }
@@ -130,6 +127,10 @@ final class WrkDriver {
         int socketErrors = Integer.parseInt(result.get("socket"));
         int dry = Integer.parseInt(result.get("dry"));
         int errors = Integer.parseInt(result.get("bad")) + socketErrors + dry;
+        int refused = Integer.parseInt(result.get("bad"));
+        if (refused > 0) {
+            firstError = refused + " answers with a status of 400 or more";
+        }
         if (firstError == null && socketErrors > 0) {
             firstError = socketErrors + " socket errors (connect, read, write or timeout)";
         }
