@@ -17,8 +17,8 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
                    boolean keycloak, boolean redis, Path java, List<String> serviceJvmOptions, Path jar,
                    Path keycloakHome, Path keycloakJavaHome, String keycloakHeap, Path work) {
 
-    /** MemoryState keeps at most 100,000 unexpired replay keys; each lives until its token's exp plus 60 s. */
-    static final int MEMORY_STORE_MAX = 95_000;
+    /** MemoryState keeps at most 1,000,000 unexpired replay keys; each lives until its token's exp plus 60 s. */
+    static final int MEMORY_STORE_MAX = 990_000;
 
     /**
      * What the JVM's own ergonomics choose in a container of 512 MiB with up to two CPUs (the serial collector and a
@@ -30,15 +30,16 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
             usage: bench/service-load [--quick] [--concurrency N] [--service-warmup N] [--service-requests N]
                                       [--keycloak-warmup N] [--keycloak-requests N] [--no-keycloak] [--no-redis]
                                       [--service-jvm-options "OPTS"] [--keycloak-heap "OPTS"]
-              defaults: concurrency 8, service 40000 warm-up + 50000 measured, Keycloak 100000 warm-up + 20000
+              defaults: concurrency 8, service 150000 warm-up + 100000 measured, Keycloak 100000 warm-up + 20000
               measured; --quick: 2000 + 5000 and 2000 + 2000 (a smoke run, not a measurement); service JVM
               options -XX:+UseSerialGC -Xmx128m (--service-jvm-options "" for the JVM's defaults)""";
 
     static LoadOptions parse(String[] args) {
         int concurrency = 8;
-        // C2 was still compiling for a fifth of the CPU after 20,000: the warm-up must outlast the JIT.
-        int serviceWarmup = 40_000;
-        int serviceRequests = 50_000;
+        // C2 was still compiling for a fifth of the CPU after 20,000, and a tenth after 40,000: the warm-up must
+        // outlast the JIT, and the measured run must be long enough to be steady (about 10 s).
+        int serviceWarmup = 150_000;
+        int serviceRequests = 100_000;
         int keycloakWarmup = 100_000;
         int keycloakRequests = 20_000;
         boolean keycloak = true;
@@ -81,7 +82,7 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
         }
         if (serviceWarmup + serviceRequests > MEMORY_STORE_MAX) {
             throw new IllegalArgumentException("--service-warmup + --service-requests is " + (serviceWarmup
-                    + serviceRequests) + ": one service process with store: memory holds at most 100,000 unexpired "
+                    + serviceRequests) + ": one service process with store: memory holds at most 1,000,000 unexpired "
                     + "replay keys (each until its token's exp + 60 s) and refuses further tokens with 503; keep "
                     + "the sum at most " + MEMORY_STORE_MAX);
         }

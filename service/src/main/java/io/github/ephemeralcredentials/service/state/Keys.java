@@ -20,9 +20,13 @@ final class Keys {
 
     /** The unpadded base64url SHA-256 of {@code value} (43 characters). */
     static String digest(String value) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(value));
+    }
+
+    /** The SHA-256 of {@code value}'s UTF-8. */
+    static byte[] sha256(String value) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             // Every Java platform must provide SHA-256 (MessageDigest's contract).
             throw new AssertionError("SHA-256 is missing from this JDK", e);

@@ -12,45 +12,59 @@ import java.util.PriorityQueue;
  * The state of a single replica, in its own memory: correct only while exactly one replica serves the issuer's tokens
  * (two replicas with a {@code MemoryState} each would each accept the same token once).
  *
- * <p>Memory stays bounded two ways. Expired entries are purged lazily, on the calling thread, at the start of every
- * call that touches their table: entries are also queued by expiry, so a purge removes exactly the expired ones in
- * O(log n) each, and nothing grows between calls. That needs no background thread to start, stop or leak, and it is
+ * <p>Memory stays bounded two ways. Expired entries are purged lazily, on the calling thread: rate-limit buckets and
+ * revocable credentials at the start of every call that touches their table (they are also queued by expiry, so a
+ * purge removes exactly the expired ones in O(log n) each), replay keys when their table is rebuilt. That needs no background thread to start, stop or leak, and it is
  * deterministic under a fake {@link Clock}. And each table has a hard cap on unexpired entries: when it is full, a
  * new key is refused with {@link StateUnavailableException} — forgetting a live replay key to make room would let
  * its token be exchanged twice.
  *
- * <p>Keys and buckets are kept as their SHA-256 (see {@link Keys#digest}), so an entry costs about 200 bytes
- * whatever the caller passed: the default cap of {@value #DEFAULT_MAX_ENTRIES} per table is some 20 MB at most.
+ * <p>Keys and buckets are kept as their SHA-256 (see {@link Keys#digest}), so an entry's size does not depend on
+ * what the caller passed. Replay keys, one per exchange, sit in flat arrays ({@link ReplayKeys}): the default cap of
+ * {@value #DEFAULT_MAX_REPLAY_KEYS} takes at most 48 MB, and holds five-minute tokens for some 2,800 exchanges a second,
+ * sustained. Rate-limit buckets and revocable credentials, a few per subject and one per revocable credential, are
+ * capped at {@value #DEFAULT_MAX_ENTRIES} each, some 20 MB.
  *
  * <p>Thread-safe: each table is guarded by its own lock; calls are short and never block on I/O.
  */
 public final class MemoryState implements SharedState {
 
-    /** Unexpired entries each table holds at most, unless the constructor says otherwise. */
+    /** Unexpired replay keys held at most, unless the constructor says otherwise. */
+    public static final int DEFAULT_MAX_REPLAY_KEYS = 1_000_000;
+    /** Unexpired rate-limit buckets, and separately revocable credentials, held at most. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
     private final Clock clock;
-    private final Table replay;
+    private final ReplayKeys replay;
+    private final String replayFull;
     private final Table rates;
     private final Table kept;
 
-    /** With {@link #DEFAULT_MAX_ENTRIES} replay keys and {@link #DEFAULT_MAX_ENTRIES} rate-limit buckets at most. */
+    /** With the default caps, {@link #DEFAULT_MAX_REPLAY_KEYS} and {@link #DEFAULT_MAX_ENTRIES}. */
     public MemoryState(Clock clock) {
-        this(clock, DEFAULT_MAX_ENTRIES);
+        this(clock, DEFAULT_MAX_REPLAY_KEYS, DEFAULT_MAX_ENTRIES);
+    }
+
+    /** With one cap for every table. */
+    public MemoryState(Clock clock, int maxEntries) {
+        this(clock, maxEntries, maxEntries);
     }
 
     /**
-     * @param maxEntries unexpired replay keys, and separately rate-limit buckets, held at most; a new one beyond it is
-     *     refused with {@link StateUnavailableException}
+     * @param maxReplayKeys unexpired replay keys held at most
+     * @param maxEntries    unexpired rate-limit buckets, and separately revocable credentials, held at most
+     * @throws IllegalArgumentException when a cap is below 1; a new entry beyond a cap is refused with
+     *     {@link StateUnavailableException}
      */
-    public MemoryState(Clock clock, int maxEntries) {
+    public MemoryState(Clock clock, int maxReplayKeys, int maxEntries) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+        if (maxReplayKeys < 1 || maxEntries < 1) {
+            throw new IllegalArgumentException("the caps must be at least 1, got " + maxReplayKeys + " replay keys and "
+                    + maxEntries + " entries");
         }
-        this.replay = new Table(maxEntries, "replay keys",
-                "lower the tokens' lifetime (keys live until the token's exp), raise the cap, "
-                        + "or run several replicas on a shared Redis (redis://host:port)");
+        this.replay = new ReplayKeys(maxReplayKeys);
+        this.replayFull = full(maxReplayKeys, "replay keys", "lower the tokens' lifetime (keys live until the token's "
+                + "exp), raise the cap, or run several replicas on a shared Redis (redis://host:port)");
         this.rates = new Table(maxEntries, "rate-limit buckets",
                 "shorten the rate-limit window, raise the cap, "
                         + "or run several replicas on a shared Redis (redis://host:port)");
@@ -63,25 +77,19 @@ public final class MemoryState implements SharedState {
     public boolean firstUse(String key, Duration ttl) {
         Objects.requireNonNull(key, "key");
         long ttlMillis = Keys.ttlMillis(ttl);
-        String digest = Keys.digest(key);
+        byte[] sha256 = Keys.sha256(key);
         synchronized (replay) {
             long now = clock.millis();
-            replay.purge(now);
-            if (replay.get(digest) != null) {
-                return false;
-            }
-            replay.add(digest, expiry(now, ttlMillis));
-            return true;
+            return replay.addIfAbsent(sha256, now, expiry(now, ttlMillis), replayFull);
         }
     }
 
     @Override
     public boolean recorded(String key) {
         Objects.requireNonNull(key, "key");
-        String digest = Keys.digest(key);
+        byte[] sha256 = Keys.sha256(key);
         synchronized (replay) {
-            replay.purge(clock.millis());
-            return replay.get(digest) != null;
+            return replay.live(sha256, clock.millis());
         }
     }
 
@@ -139,6 +147,11 @@ public final class MemoryState implements SharedState {
         return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
     }
 
+    private static String full(int max, String what, String remedy) {
+        return "the in-memory state holds its maximum of " + max + " unexpired " + what + ", so this replica refuses "
+                + "new ones until some expire: " + remedy;
+    }
+
     /** Memory always answers. */
     @Override
     public boolean healthy() {
@@ -155,7 +168,7 @@ public final class MemoryState implements SharedState {
 
     @Override
     public String toString() {
-        return "MemoryState[one replica, at most " + replay.max + " replay keys, " + rates.max
+        return "MemoryState[one replica, at most " + replay.max() + " replay keys, " + rates.max
                 + " rate-limit buckets and " + kept.max + " revocable credentials]";
     }
 
@@ -196,8 +209,7 @@ public final class MemoryState implements SharedState {
 
         Slot add(String digest, long expiresAt) {
             if (slots.size() >= max) {
-                throw new StateUnavailableException("the in-memory state holds its maximum of " + max + " unexpired "
-                        + what + ", so this replica refuses new ones until some expire: " + remedy, null);
+                throw new StateUnavailableException(full(max, what, remedy), null);
             }
             Slot slot = new Slot(digest, expiresAt);
             slots.put(digest, slot);

@@ -1,0 +1,79 @@
+package io.github.ephemeralcredentials.service.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ReplayKeysTest {
+
+    private static final String FULL = "full";
+
+    @Test
+    void agreesWithAMapOfExpiriesThroughGrowthPurgesAndReuse() {
+        ReplayKeys table = new ReplayKeys(50_000);
+        Map<String, Long> model = new HashMap<>();
+        Random random = new Random(12);
+        long now = 1_000;
+        for (int step = 0; step < 300_000; step++) {
+            now += random.nextInt(3);
+            // 20,000 distinct keys, so that keys come back both live (replays) and expired (reused slots).
+            String key = "jti:" + random.nextInt(20_000);
+            byte[] sha256 = Keys.sha256(key);
+            Long expiresAt = model.get(key);
+            boolean live = expiresAt != null && expiresAt > now;
+            if (random.nextInt(4) == 0) {
+                assertThat(table.live(sha256, now)).as("step %d, %s", step, key).isEqualTo(live);
+            } else {
+                long expiry = now + 1 + random.nextInt(2_000);
+                assertThat(table.addIfAbsent(sha256, now, expiry, FULL)).as("step %d, %s", step, key).isEqualTo(!live);
+                if (!live) {
+                    model.put(key, expiry);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBurstOfKeysIsForgottenOnceExpiredAndTheTableShrinksBack() {
+        ReplayKeys table = new ReplayKeys(1_000_000);
+        int small = table.slots();
+        for (int i = 0; i < 200_000; i++) {
+            assertThat(table.addIfAbsent(Keys.sha256("burst:" + i), 0, 60_000, FULL)).isTrue();
+        }
+        assertThat(table.slots()).as("sized for the burst, at most four slots a key").isBetween(200_000, 800_000);
+
+        // After the burst expired, a trickle of new keys rebuilds the table around what is live.
+        long later = 120_000;
+        for (int i = 0; i < 100; i++) {
+            table.addIfAbsent(Keys.sha256("later:" + i), later, later + 10_000_000, FULL);
+        }
+        for (int i = 0; i < 400_000 && table.slots() > small; i++) {
+            table.addIfAbsent(Keys.sha256("trickle:" + i), later, later + 1, FULL);
+            later += 2;
+        }
+        assertThat(table.slots()).as("back to its smallest size").isEqualTo(small);
+        assertThat(table.live(Keys.sha256("burst:7"), later)).isFalse();
+        assertThat(table.live(Keys.sha256("later:7"), later)).as("live keys survive every rebuild").isTrue();
+    }
+
+    @Test
+    void neverHoldsMoreThanItsCapAndTakesNewKeysAsTheOldExpire() {
+        ReplayKeys table = new ReplayKeys(3_000);
+        for (int i = 0; i < 3_000; i++) {
+            table.addIfAbsent(Keys.sha256("k" + i), 0, 1_000 + i, FULL);
+        }
+        assertThatThrownBy(() -> table.addIfAbsent(Keys.sha256("one more"), 999, 5_000, FULL))
+                .isInstanceOf(StateUnavailableException.class).hasMessage(FULL);
+        assertThat(table.addIfAbsent(Keys.sha256("k5"), 999, 5_000, FULL)).as("a live key is still a replay").isFalse();
+
+        assertThat(table.addIfAbsent(Keys.sha256("one more"), 1_000, 5_000, FULL)).as("k0 expired at 1,000").isTrue();
+        assertThatThrownBy(() -> table.addIfAbsent(Keys.sha256("two more"), 1_000, 5_000, FULL))
+                .isInstanceOf(StateUnavailableException.class);
+        assertThat(table.addIfAbsent(Keys.sha256("two more"), 1_001, 5_000, FULL)).isTrue();
+        assertThat(table.slots()).isLessThanOrEqualTo(4 * 3_000 + 4);
+    }
+}
