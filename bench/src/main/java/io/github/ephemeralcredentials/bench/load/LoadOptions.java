@@ -36,8 +36,8 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
 
     static LoadOptions parse(String[] args) {
         int concurrency = 8;
-        // C2 was still compiling for a fifth of the CPU after 20,000, and a tenth after 40,000: the warm-up must
-        // outlast the JIT, and the measured run must be long enough to be steady (about 10 s).
+        // C2 was still compiling for a fifth of the CPU after 20,000: the warm-up must outlast the JIT, and the measured
+        // run must be long enough to be steady (about 10 s).
         int serviceWarmup = 150_000;
         int serviceRequests = 100_000;
         int keycloakWarmup = 100_000;

@@ -35,21 +35,24 @@ import org.junit.jupiter.api.Test;
 /** Every way a token or an issuer can be wrong, each refused with its exact reason and no token in the message. */
 class BadTokenTest {
 
-    private static final String AUD = "sts.amazonaws.com";
+    private static final String AUD = RsaIssuerFixture.AUD;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private RsaIssuerFixture issuer;
+    private MutableClock clock;
     private IssuerServer server;
     private RSAKey issuerKey;
 
     @BeforeEach
     void start() throws Exception {
-        server = new IssuerServer(KeyRing.generate(SigningAlgorithm.RS256, clock.instant()), clock);
-        issuerKey = (RSAKey) server.keys().active().key();
+        issuer = new RsaIssuerFixture();
+        clock = issuer.clock;
+        server = issuer.server;
+        issuerKey = issuer.key;
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        issuer.close();
     }
 
     private TokenVerifier verifier() {
@@ -57,20 +60,15 @@ class BadTokenTest {
     }
 
     private TokenVerifier verifier(HttpSettings http) {
-        JwksCache cache = new JwksCache(HttpClients.create(http), JwksCache.Settings.DEFAULT, clock);
-        return TokenVerifier.builder(server.url(), AUD, cache).clock(clock).build();
+        return issuer.verifier(http).build();
     }
 
     private JWTClaimsSet.Builder validClaims() {
-        Instant now = clock.instant();
-        return new JWTClaimsSet.Builder().issuer(server.url()).audience(AUD).subject("repo:acme/app:ref:refs/heads/main")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
+        return issuer.validClaims();
     }
 
     private String sign(JWSHeader header, JWTClaimsSet claims, RSAKey key) throws Exception {
-        SignedJWT jwt = new SignedJWT(header, claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+        return RsaIssuerFixture.sign(header, claims, key);
     }
 
     private String signValid(JWTClaimsSet claims) throws Exception {

@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.github.ephemeralcredentials.core.http.HttpClients;
 import io.github.ephemeralcredentials.core.http.HttpSettings;
 import io.github.ephemeralcredentials.core.oidc.OidcException.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,38 +21,36 @@ import org.junit.jupiter.api.Test;
 /** What the adversarial run of the verifier found beyond the 27-token corpus of {@link BadTokenTest}. */
 class HostileTokenTest {
 
-    private static final String AUD = "sts.amazonaws.com";
+    private static final String AUD = RsaIssuerFixture.AUD;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private RsaIssuerFixture issuer;
+    private MutableClock clock;
     private IssuerServer server;
     private RSAKey issuerKey;
 
     @BeforeEach
     void start() throws Exception {
-        server = new IssuerServer(KeyRing.generate(SigningAlgorithm.RS256, clock.instant()), clock);
-        issuerKey = (RSAKey) server.keys().active().key();
+        issuer = new RsaIssuerFixture();
+        clock = issuer.clock;
+        server = issuer.server;
+        issuerKey = issuer.key;
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        issuer.close();
     }
 
     private TokenVerifier verifier(Duration maxTokenAge) {
-        JwksCache cache = new JwksCache(HttpClients.create(HttpSettings.DEFAULT), JwksCache.Settings.DEFAULT, clock);
-        return TokenVerifier.builder(server.url(), AUD, cache).clock(clock).maxTokenAge(maxTokenAge).build();
+        return issuer.verifier(HttpSettings.DEFAULT).maxTokenAge(maxTokenAge).build();
     }
 
     private JWTClaimsSet.Builder validClaims() {
-        Instant now = clock.instant();
-        return new JWTClaimsSet.Builder().issuer(server.url()).audience(AUD).subject("repo:acme/app:ref:refs/heads/main")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
+        return issuer.validClaims();
     }
 
     private static String sign(JWSAlgorithm alg, JWTClaimsSet claims, RSAKey key) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+        return RsaIssuerFixture.sign(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims, key);
     }
 
     @Test
