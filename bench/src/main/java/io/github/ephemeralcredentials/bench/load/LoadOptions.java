@@ -17,8 +17,11 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
                    boolean keycloak, boolean redis, Path java, List<String> serviceJvmOptions, Path jar,
                    Path keycloakHome, Path keycloakJavaHome, String keycloakHeap, Path work) {
 
-    /** MemoryState keeps at most 1,000,000 unexpired replay keys; each lives until its token's exp plus 60 s. */
-    static final int MEMORY_STORE_MAX = 990_000;
+    /**
+     * Under the benchmark's -Xmx128m, MemoryState keeps at most 262,144 unexpired replay keys (a 512th of the heap);
+     * each lives until its token's exp plus 60 s. Less the driver's spares.
+     */
+    static final int MEMORY_STORE_MAX = 260_000;
 
     /**
      * What the JVM's own ergonomics choose in a container of 512 MiB with up to two CPUs (the serial collector and a
@@ -82,8 +85,8 @@ record LoadOptions(int concurrency, int serviceWarmup, int serviceRequests, int 
         }
         if (serviceWarmup + serviceRequests > MEMORY_STORE_MAX) {
             throw new IllegalArgumentException("--service-warmup + --service-requests is " + (serviceWarmup
-                    + serviceRequests) + ": one service process with store: memory holds at most 1,000,000 unexpired "
-                    + "replay keys (each until its token's exp + 60 s) and refuses further tokens with 503; keep "
+                    + serviceRequests) + ": one service process with store: memory and -Xmx128m holds at most 262,144 "
+                    + "unexpired replay keys (each until its token's exp + 60 s) and refuses further tokens with 503; keep "
                     + "the sum at most " + MEMORY_STORE_MAX);
         }
         return new LoadOptions(concurrency, serviceWarmup, serviceRequests, keycloakWarmup, keycloakRequests,

@@ -20,17 +20,19 @@ import java.util.PriorityQueue;
  * its token be exchanged twice.
  *
  * <p>Keys and buckets are kept as their SHA-256 (see {@link Keys#digest}), so an entry's size does not depend on
- * what the caller passed. Replay keys, one per exchange, sit in flat arrays ({@link ReplayKeys}): the default cap of
- * {@value #DEFAULT_MAX_REPLAY_KEYS} takes at most 48 MB, and holds five-minute tokens for some 2,800 exchanges a second,
- * sustained. Rate-limit buckets and revocable credentials, a few per subject and one per revocable credential, are
+ * what the caller passed. Replay keys, one per exchange, sit in flat arrays ({@link ReplayKeys}, 24 bytes a slot,
+ * at most the power of two at least twice the cap in slots, twice that while the table is rebuilt). Their default cap is a 512th of the maximum heap
+ * in keys, at most {@value #MAX_DEFAULT_REPLAY_KEYS}: 262,144 with {@code -Xmx128m} (24 MB at a rebuild's peak, some
+ * 730 exchanges a second sustained with five-minute tokens), 1,000,000 from 512 MB of heap (some 2,800 a second). A
+ * larger cap would run a small heap out of memory before the store could refuse with its clear error. Rate-limit buckets and revocable credentials, a few per subject and one per revocable credential, are
  * capped at {@value #DEFAULT_MAX_ENTRIES} each, some 20 MB.
  *
  * <p>Thread-safe: each table is guarded by its own lock; calls are short and never block on I/O.
  */
 public final class MemoryState implements SharedState {
 
-    /** Unexpired replay keys held at most, unless the constructor says otherwise. */
-    public static final int DEFAULT_MAX_REPLAY_KEYS = 1_000_000;
+    /** The most replay keys the default cap allows, whatever the heap. */
+    public static final int MAX_DEFAULT_REPLAY_KEYS = 1_000_000;
     /** Unexpired rate-limit buckets, and separately revocable credentials, held at most. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -40,9 +42,14 @@ public final class MemoryState implements SharedState {
     private final Table rates;
     private final Table kept;
 
-    /** With the default caps, {@link #DEFAULT_MAX_REPLAY_KEYS} and {@link #DEFAULT_MAX_ENTRIES}. */
+    /** With the default caps: {@link #defaultMaxReplayKeys} for this JVM's heap, and {@link #DEFAULT_MAX_ENTRIES}. */
     public MemoryState(Clock clock) {
-        this(clock, DEFAULT_MAX_REPLAY_KEYS, DEFAULT_MAX_ENTRIES);
+        this(clock, defaultMaxReplayKeys(Runtime.getRuntime().maxMemory()), DEFAULT_MAX_ENTRIES);
+    }
+
+    /** A 512th of {@code maxHeapBytes} in keys, at most {@link #MAX_DEFAULT_REPLAY_KEYS}. */
+    static int defaultMaxReplayKeys(long maxHeapBytes) {
+        return (int) Math.max(1, Math.min(MAX_DEFAULT_REPLAY_KEYS, maxHeapBytes / 512));
     }
 
     /** With one cap for every table. */

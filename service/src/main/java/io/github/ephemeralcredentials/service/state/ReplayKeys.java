@@ -7,14 +7,15 @@ import java.util.Arrays;
  * {@link MemoryState}'s replay keys, in three flat arrays: the first 128 bits of each key's SHA-256 and its expiry,
  * 24 bytes a slot, found by linear probing. One entry is written per exchange, so this is the table that fills: a
  * map of objects (about 200 bytes an entry) held 100,000 keys in 20 MB, which with GitHub's five-minute tokens
- * capped a replica at some 280 exchanges a second, sustained. Here a million keys take at most 48 MB.
+ * capped a replica at some 280 exchanges a second, sustained. Here a million keys take at most 48 MB (96 MB while
+ * the table is rebuilt).
  *
  * <p>128 bits of SHA-256 keep collisions out of reach (about 2<sup>-89</sup> for a million keys); a collision
  * would only refuse a token as a replay, never accept one twice.
  *
  * <p>Expired slots are dropped when the table is rebuilt: when it is three-quarters full, or when it holds
- * {@code max} slots. A rebuild sizes the table for twice what is still live, so it shrinks after a burst and costs
- * O(1) per insert over time. When the rebuild finds {@code max} live keys, inserts are refused without another
+ * {@code max} slots. A rebuild sizes the table to the power of two at least twice what is still live, so it shrinks
+ * after a burst, never grows past the power of two at least {@code 2 * max}, and costs O(1) per insert over time. When the rebuild finds {@code max} live keys, inserts are refused without another
  * rebuild until the earliest of them expires: a full table must not turn every request into a scan.
  *
  * <p>Not thread-safe: the caller holds a lock.
@@ -119,7 +120,11 @@ final class ReplayKeys {
                 live++;
             }
         }
-        allocate(Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, 2 * live + 1)) << 1));
+        int slots = MIN_SLOTS;
+        while (slots < 2L * live) {
+            slots <<= 1;
+        }
+        allocate(slots);
         earliestExpiry = Long.MAX_VALUE;
         for (int i = 0; i < oldExpiry.length; i++) {
             if (oldExpiry[i] != EMPTY && oldExpiry[i] > now) {

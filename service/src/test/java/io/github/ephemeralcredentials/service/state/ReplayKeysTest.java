@@ -61,6 +61,22 @@ class ReplayKeysTest {
     }
 
     @Test
+    void theDefaultCapIsA512thOfTheHeapInKeysAndAtMostAMillion() {
+        assertThat(MemoryState.defaultMaxReplayKeys(128L << 20)).isEqualTo(262_144);
+        assertThat(MemoryState.defaultMaxReplayKeys(512L << 20)).isEqualTo(1_000_000);
+        assertThat(MemoryState.defaultMaxReplayKeys(24L << 30)).isEqualTo(1_000_000);
+
+        // At that cap the table never passes 2^19 slots (12 MB) under -Xmx128m.
+        ReplayKeys table = new ReplayKeys(MemoryState.defaultMaxReplayKeys(128L << 20));
+        for (int i = 0; i < 262_144; i++) {
+            table.addIfAbsent(Keys.sha256("k" + i), 0, 1_000, FULL);
+        }
+        assertThatThrownBy(() -> table.addIfAbsent(Keys.sha256("one more"), 0, 1_000, FULL))
+                .isInstanceOf(StateUnavailableException.class);
+        assertThat(table.slots()).isEqualTo(1 << 19);
+    }
+
+    @Test
     void neverHoldsMoreThanItsCapAndTakesNewKeysAsTheOldExpire() {
         ReplayKeys table = new ReplayKeys(3_000);
         for (int i = 0; i < 3_000; i++) {
