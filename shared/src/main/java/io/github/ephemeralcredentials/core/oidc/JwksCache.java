@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import okhttp3.CacheControl;
@@ -96,9 +97,9 @@ public final class JwksCache {
     }
 
     /** When the keys of {@code issuer} were last fetched successfully, for health and metrics; empty before that. */
-    public java.util.Optional<Instant> fetchedAt(String issuer) {
+    public Optional<Instant> fetchedAt(String issuer) {
         Entry entry = entries.get(issuer);
-        return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.fetchedAt());
+        return entry == null ? Optional.empty() : Optional.of(entry.fetchedAt());
     }
 
     /**
@@ -117,7 +118,7 @@ public final class JwksCache {
      *                         {@link Settings#unknownKeyRefetchInterval()}: when it may be; empty when it was fetched
      *                         (or the keys were found without)
      */
-    public record Lookup(List<JWK> keys, java.util.Optional<Instant> refetchAllowedAt) {
+    public record Lookup(List<JWK> keys, Optional<Instant> refetchAllowedAt) {
         public Lookup {
             keys = List.copyOf(keys);
         }
@@ -127,17 +128,31 @@ public final class JwksCache {
     public Lookup lookup(String issuer, String kid, JWSAlgorithm alg) {
         Instant now = clock.instant();
         Entry entry = entries.get(issuer);
-        if (entry != null && now.isBefore(entry.freshUntil())) {
-            List<JWK> found = entry.select(kid, alg);
-            Instant refetchAllowedAt = entry.lastAttempt().plus(settings.unknownKeyRefetchInterval());
-            if (!found.isEmpty()) {
-                return new Lookup(found, java.util.Optional.empty());
-            }
-            if (now.isBefore(refetchAllowedAt)) {
-                return new Lookup(found, java.util.Optional.of(refetchAllowedAt));
-            }
+        return cached(entry, now, kid, alg).orElseGet(() -> new Lookup(refresh(issuer, entry, now).select(kid, alg),
+                Optional.empty()));
+    }
+
+    /**
+     * What {@link #lookup} would answer if it can answer without fetching: the issuer's keys are cached and fresh,
+     * and either hold this {@code kid} or may not be fetched again yet. Empty when {@link #lookup} would fetch, so a
+     * thread that must not wait (an HTTP selector) can hand the token to one that may.
+     */
+    public Optional<Lookup> cached(String issuer, String kid, JWSAlgorithm alg) {
+        return cached(entries.get(issuer), clock.instant(), kid, alg);
+    }
+
+    private Optional<Lookup> cached(Entry entry, Instant now, String kid, JWSAlgorithm alg) {
+        if (entry == null || !now.isBefore(entry.freshUntil())) {
+            return Optional.empty();
         }
-        return new Lookup(refresh(issuer, entry, now).select(kid, alg), java.util.Optional.empty());
+        List<JWK> found = entry.select(kid, alg);
+        if (!found.isEmpty()) {
+            return Optional.of(new Lookup(found, Optional.empty()));
+        }
+        Instant refetchAllowedAt = entry.lastAttempt().plus(settings.unknownKeyRefetchInterval());
+        return now.isBefore(refetchAllowedAt)
+                ? Optional.of(new Lookup(found, Optional.of(refetchAllowedAt)))
+                : Optional.empty();
     }
 
     private Entry refresh(String issuer, Entry seen, Instant now) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -98,6 +99,23 @@ public final class TokenVerifier {
         return verified(jwt, payload);
     }
 
+    /**
+     * {@link #verify(SignedJWT, Map)} without fetching: empty when the issuer's keys for this token are not cached and
+     * fresh. Refusals are the same, and the checks before the signature's run in the same order.
+     */
+    Optional<VerifiedClaims> verifyFromCache(SignedJWT jwt, Map<String, Object> payload) {
+        JWSHeader header = jwt.getHeader();
+        checkHeader(header);
+        Claims claims = new Claims(payload);
+        checkIssuer(claims);
+        Optional<JwksCache.Lookup> lookup = jwks.cached(issuer, header.getKeyID(), header.getAlgorithm());
+        if (lookup.isEmpty()) {
+            return Optional.empty();
+        }
+        checkSignature(jwt, header, header.getAlgorithm(), lookup.get());
+        return Optional.of(checked(claims));
+    }
+
     private void checkHeader(JWSHeader header) {
         JWSAlgorithm alg = header.getAlgorithm();
         if (!algorithms.contains(alg)) {
@@ -122,7 +140,13 @@ public final class TokenVerifier {
     private VerifiedClaims verified(SignedJWT jwt, Map<String, Object> payload) {
         Claims claims = new Claims(payload);
         checkIssuer(claims);
-        checkSignature(jwt, jwt.getHeader(), jwt.getHeader().getAlgorithm());
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        checkSignature(jwt, jwt.getHeader(), alg, jwks.lookup(issuer, jwt.getHeader().getKeyID(), alg));
+        return checked(claims);
+    }
+
+    /** The checks after the signature's. */
+    private VerifiedClaims checked(Claims claims) {
         checkTimes(claims);
         checkAudience(claims);
         return new VerifiedClaims(claims, "verified against the keys of " + issuer);
@@ -184,9 +208,8 @@ public final class TokenVerifier {
         }
     }
 
-    private void checkSignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg) {
+    private void checkSignature(SignedJWT jwt, JWSHeader header, JWSAlgorithm alg, JwksCache.Lookup lookup) {
         String kid = header.getKeyID();
-        JwksCache.Lookup lookup = jwks.lookup(issuer, kid, alg);
         List<JWK> candidates = lookup.keys();
         if (candidates.isEmpty()) {
             throw new OidcException(Reason.UNKNOWN_KEY, kid == null

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,24 @@ public final class TrustedIssuers {
         // Parsed once: the issuer picks the verifier, which then checks this same parse.
         SignedJWT jwt = TokenVerifier.parse(token);
         Map<String, Object> payload = TokenVerifier.payload(jwt);
+        return verifier(payload, audience).verify(jwt, payload);
+    }
+
+    /**
+     * {@link #verify} on a thread that must not wait: never fetches a discovery document or JWKS.
+     *
+     * @return the verified claims, or empty when the issuer's keys for this token are not cached and fresh; then
+     *         {@link #verify} it where a thread may wait
+     * @throws OidcException for every refusal {@link #verify} would give without fetching
+     */
+    public Optional<VerifiedClaims> verifyFromCache(String token, String audience) {
+        Objects.requireNonNull(audience, "audience");
+        SignedJWT jwt = TokenVerifier.parse(token);
+        Map<String, Object> payload = TokenVerifier.payload(jwt);
+        return verifier(payload, audience).verifyFromCache(jwt, payload);
+    }
+
+    private TokenVerifier verifier(Map<String, Object> payload, String audience) {
         Object iss = payload.get("iss");
         // A non-string iss is named as Claims renders it (JSON), so the refusal shows what the token holds.
         String issuer = iss == null ? null : iss instanceof String text ? text : new Claims(payload).issuer();
@@ -63,7 +82,7 @@ public final class TrustedIssuers {
                     + "is yours, add it with --issuer");
         }
         return verifiers.computeIfAbsent(issuer + "\u0000" + audience,
-                key -> TokenVerifier.builder(issuer, audience, jwks).clock(clock).build()).verify(jwt, payload);
+                key -> TokenVerifier.builder(issuer, audience, jwks).clock(clock).build());
     }
 
     /** An attacker-chosen claim in a message: control and format characters (bidi overrides) shown as escapes. */

@@ -70,6 +70,55 @@ class TrustedIssuersTest {
     }
 
     @Test
+    void fromTheCacheATokenIsVerifiedOnlyOnceItsIssuersKeysAreCachedAndNothingIsFetchedForIt() {
+        String token = mint(trusted.issuer(), AUDIENCE);
+
+        assertThat(issuers.verifyFromCache(token, AUDIENCE)).isEmpty();
+        assertThat(trusted.discoveryFetches() + trusted.jwksFetches()).isZero();
+
+        issuers.verify(mint(trusted.issuer(), AUDIENCE), AUDIENCE);
+        int fetches = trusted.discoveryFetches() + trusted.jwksFetches();
+        assertThat(issuers.verifyFromCache(token, AUDIENCE)).hasValueSatisfying(claims -> {
+            assertThat(claims.verified()).isTrue();
+            assertThat(claims.string("repository")).contains("acme/app");
+        });
+        assertThat(trusted.discoveryFetches() + trusted.jwksFetches()).isEqualTo(fetches);
+    }
+
+    @Test
+    void fromTheCacheAnUnknownKeyIsLeftToAThreadThatMayFetchUnlessARefetchIsHeldBack() {
+        MutableClock clock = new MutableClock(Instant.now());
+        TrustedIssuers atClock = new TrustedIssuers(List.of(trusted.url()), new JwksCache(new OkHttpClient(),
+                JwksCache.Settings.DEFAULT, clock), clock);
+        atClock.verify(mint(trusted.issuer(), AUDIENCE), AUDIENCE);
+
+        // Just fetched: a rotated key's kid is refused at once, as verify would, without a second fetch.
+        trusted.keys(KeyRing.generate(SigningAlgorithm.ES256, Instant.now()));
+        String rotated = mint(trusted.issuer(), AUDIENCE);
+        assertThatThrownBy(() -> atClock.verifyFromCache(rotated, AUDIENCE))
+                .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason())
+                        .isEqualTo(OidcException.Reason.UNKNOWN_KEY));
+        // Once a refetch is allowed again, the token is left to a thread that may fetch, and nothing is fetched here.
+        clock.advance(JwksCache.Settings.DEFAULT.unknownKeyRefetchInterval().plusSeconds(1));
+        int before = trusted.jwksFetches();
+        assertThat(atClock.verifyFromCache(rotated, AUDIENCE)).isEmpty();
+        assertThat(trusted.jwksFetches()).isEqualTo(before);
+        assertThat(atClock.verify(rotated, AUDIENCE).verified()).isTrue();
+    }
+
+    @Test
+    void fromTheCacheTheSameRefusalsComeBeforeAnyKeyIsNeeded() {
+        assertThatThrownBy(() -> issuers.verifyFromCache(mint(stranger.issuer(), AUDIENCE), AUDIENCE))
+                .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason())
+                        .isEqualTo(OidcException.Reason.BAD_ISSUER));
+        issuers.verify(mint(trusted.issuer(), AUDIENCE), AUDIENCE);
+        assertThatThrownBy(() -> issuers.verifyFromCache(mint(trusted.issuer(), "https://elsewhere.example.com"),
+                AUDIENCE)).isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason())
+                .isEqualTo(OidcException.Reason.BAD_AUDIENCE));
+        assertThat(stranger.discoveryFetches() + stranger.jwksFetches()).isZero();
+    }
+
+    @Test
     void anotherAudienceIsRefused() {
         assertThatThrownBy(() -> issuers.verify(mint(trusted.issuer(), "https://elsewhere.example.com"), AUDIENCE))
                 .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason())
