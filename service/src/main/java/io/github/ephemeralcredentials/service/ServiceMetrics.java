@@ -24,6 +24,7 @@ final class ServiceMetrics {
     private final Counter replays;
     private final Histogram latency;
     private final Counter anomalies;
+    private final Counter onPool;
 
     /** @param jwksAge seconds since each trusted issuer's keys were fetched, by issuer; NaN before the first fetch */
     ServiceMetrics(Set<String> issuers, java.util.function.ToDoubleFunction<String> jwksAge) {
@@ -39,6 +40,10 @@ final class ServiceMetrics {
         anomalies = Counter.builder().name("ec_anomalies_total")
                 .help("Exchanges the anomaly detector flagged, by signal and profile (see docs/cli.md, inventory)")
                 .labelNames("signal", "profile").register(registry);
+        onPool = Counter.builder().name("ec_exchanges_on_pool_total")
+                .help("Token exchanges handed to a pool thread because they wait on a peer (a JWKS fetch, Redis, a "
+                        + "provider's HTTP call); the rest are answered on the thread that read them")
+                .register(registry);
         GaugeWithCallback.builder().name("ec_jwks_age_seconds")
                 .help("Seconds since each trusted CI issuer's keys were last fetched (NaN: not yet)")
                 .labelNames("issuer")
@@ -54,6 +59,10 @@ final class ServiceMetrics {
     /** One flagged exchange: signal names are the core's closed set, profiles the policy's own. */
     void anomaly(String signal, String profile, Set<String> known) {
         anomalies.labelValues(signal, known.contains(profile) ? profile : OTHER_PROFILE).inc();
+    }
+
+    void exchangeOnPool() {
+        onPool.inc();
     }
 
     void replayRejected() {

@@ -20,6 +20,7 @@ import io.github.ephemeralcredentials.core.policy.Policy;
 import io.github.ephemeralcredentials.core.provider.CredentialProvider;
 import io.github.ephemeralcredentials.core.provider.ProviderException;
 import io.github.ephemeralcredentials.core.provider.broker.AnswerDocument;
+import io.github.ephemeralcredentials.core.provider.jwt.JwtProvider;
 import io.github.ephemeralcredentials.service.config.ServiceConfig.Limits;
 import io.github.ephemeralcredentials.service.state.SharedState;
 import io.github.ephemeralcredentials.service.state.StateUnavailableException;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code POST /token} (RFC 8693) and {@code POST /revoke} (RFC 7009), without HTTP: form fields in, an {@link Answer}
@@ -88,18 +90,39 @@ final class TokenEndpoint {
     }
 
     Answer exchange(Map<String, List<String>> form) {
+        return exchange(form, true);
+    }
+
+    /**
+     * {@link #exchange} on a thread that must not wait, an HTTP selector's: the answer when the whole exchange runs on
+     * this process's CPU and memory (the issuer's keys cached and fresh, an in-process store, a provider that calls
+     * no one, such as {@code jwt}); empty when it needs a thread that may wait, and then nothing was counted or
+     * recorded, so {@link #exchange} can take it from the start.
+     */
+    Optional<Answer> exchangeWithoutWaiting(Map<String, List<String>> form) {
+        return Optional.ofNullable(exchange(form, false));
+    }
+
+    /** The answer, or null when {@code mayWait} is false and the exchange needs a thread that may wait. */
+    private Answer exchange(Map<String, List<String>> form, boolean mayWait) {
         long started = System.nanoTime();
         Policy policy = this.policy;
         String[] profile = {null};
         String[] outcome = {"invalid"};
+        boolean handedOn = false;
         try {
-            return exchange(policy, form, profile, outcome);
+            Answer answer = exchange(policy, form, profile, outcome, mayWait);
+            handedOn = answer == null;
+            return answer;
         } finally {
-            metrics.exchange(profile[0], policy.profiles().keySet(), outcome[0], System.nanoTime() - started);
+            if (!handedOn) {
+                metrics.exchange(profile[0], policy.profiles().keySet(), outcome[0], System.nanoTime() - started);
+            }
         }
     }
 
-    private Answer exchange(Policy policy, Map<String, List<String>> form, String[] profileOut, String[] outcome) {
+    private Answer exchange(Policy policy, Map<String, List<String>> form, String[] profileOut, String[] outcome,
+                            boolean mayWait) {
         for (Map.Entry<String, List<String>> field : form.entrySet()) {
             if (field.getValue().size() > 1) {
                 return Answer.error(400, "invalid_request", "parameter '" + printable(field.getKey())
@@ -133,11 +156,22 @@ final class TokenEndpoint {
                     + "has " + String.join(", ", new java.util.TreeSet<>(policy.profiles().keySet())));
         }
         profileOut[0] = profile;
+        if (!mayWait && !answersInProcess(policy, profile)) {
+            return null;
+        }
         Redactor redactor = Redactor.of(token);
 
         VerifiedClaims claims;
         try {
-            claims = issuers.verify(token, audience);
+            if (mayWait) {
+                claims = issuers.verify(token, audience);
+            } else {
+                Optional<VerifiedClaims> cached = issuers.verifyFromCache(token, audience);
+                if (cached.isEmpty()) {
+                    return null;
+                }
+                claims = cached.get();
+            }
         } catch (OidcException e) {
             outcome[0] = "refused";
             return Answer.error(e.reason() == OidcException.Reason.JWKS_UNAVAILABLE ? 503 : 400,
@@ -205,6 +239,16 @@ final class TokenEndpoint {
         }
         outcome[0] = "issued";
         return Answer.ok(AnswerDocument.of(ok.credential(), clock.instant()));
+    }
+
+    /**
+     * Whether an exchange for {@code profile} can wait on nothing but its issuer's keys: the store is in this process
+     * and the provider calls no one. An unknown profile is refused without waiting.
+     */
+    private boolean answersInProcess(Policy policy, String profile) {
+        return state.inProcess() && policy.profile(profile)
+                .map(p -> providers.get(p.provider()) instanceof JwtProvider)
+                .orElse(true);
     }
 
     private static Answer failure(ProviderException e, Redactor redactor) {

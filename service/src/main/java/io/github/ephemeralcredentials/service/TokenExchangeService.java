@@ -105,6 +105,9 @@ public final class TokenExchangeService implements AutoCloseable {
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendDateHeader(true);
         httpConfig.setRequestHeaderSize(8 * 1024);
+        // One selector per core: an exchange that waits on nothing runs on the selector that read it (HttpFront), so
+        // Jetty's default of one selector on two cores would leave a core idle.
+        int selectors = Math.max(1, Runtime.getRuntime().availableProcessors());
         ServerConnector connector;
         if (config.tls() != null) {
             SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -112,10 +115,10 @@ public final class TokenExchangeService implements AutoCloseable {
             tls.setKeyStorePassword("");
             tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
             httpConfig.addCustomizer(new SecureRequestCustomizer());
-            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+            connector = new ServerConnector(server, 1, selectors, new SslConnectionFactory(tls, "http/1.1"),
                     new HttpConnectionFactory(httpConfig));
         } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(httpConfig));
         }
         connector.setHost(config.host());
         connector.setPort(config.port());

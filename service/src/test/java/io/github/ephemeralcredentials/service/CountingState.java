@@ -59,6 +59,11 @@ final class CountingState implements SharedState {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
     public boolean healthy() {
         return !down;
     }

@@ -218,6 +218,12 @@ public final class RedisState implements SharedState {
         return answer == 1;
     }
 
+    /** Every call is a round trip to Redis. */
+    @Override
+    public boolean inProcess() {
+        return false;
+    }
+
     /** PING, bounded by the timeout. */
     @Override
     public boolean healthy() {

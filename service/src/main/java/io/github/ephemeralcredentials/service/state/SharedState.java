@@ -52,6 +52,12 @@ public interface SharedState extends AutoCloseable {
      */
     boolean withinLimit(String bucket, int limit, Duration window);
 
+    /**
+     * Whether every method answers from this process's memory, never waiting on a peer: then the service may run an
+     * exchange on the HTTP server's selector thread instead of handing it to a pool thread.
+     */
+    boolean inProcess();
+
     /** Whether the store answers now, for {@code /readyz}; never throws. */
     boolean healthy();
 
