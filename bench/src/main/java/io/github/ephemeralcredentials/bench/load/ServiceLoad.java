@@ -37,6 +37,8 @@ public final class ServiceLoad {
     private final WrkDriver driver;
     /** Numbers tokens across series, so that no two tokens share claims and position. */
     private int minted;
+    /** How fast tokens were minted last, under load; a guess until the first batch is minted. */
+    private volatile double mintedPerSecond = 3_000;
 
     private ServiceLoad(LoadOptions options, CiIssuer ci, Path wrk) {
         this.options = options;
@@ -155,7 +157,7 @@ public final class ServiceLoad {
      * the measured run opened new ones (C2 had compiled it without those paths), recompiling during the measurement.
      * Batches take about a minute once the rate is known, since Keycloak refuses an assertion 300 s after its iat.
      *
-     * @return the measured phase's bodies, minted during the last batch
+     * @return the measured phase's bodies, minted during the last batches
      */
     private CompletableFuture<List<String>> warmUp(String name, String url, int warmup, int requests, String audience,
                                                    Function<String, String> form, String authorization, long pid)
@@ -164,13 +166,21 @@ public final class ServiceLoad {
         int batch = Math.min(2_000, warmup);
         double rate = 0;
         CompletableFuture<List<String>> next = ahead(batch, audience, form);
+        CompletableFuture<List<String>> measured = null;
         while (done < warmup) {
             int n = batch;
             List<String> bodies = next.join();
             done += n;
             // The next batch is minted while this one runs, so its size comes from the rate of the one before.
             batch = (int) Math.min(warmup - done, rate == 0 ? 2_000 : Math.max(1_000, Math.min(30_000, rate * 60)));
-            next = done < warmup ? ahead(batch, audience, form) : ahead(requests, audience, form);
+            next = done < warmup ? ahead(batch, audience, form) : null;
+            // The measured bodies must be ready when the warm-up ends: a server left idle while they were minted (20 s
+            // for the service's 100,000) deoptimised, and recompiled during the measurement. So they are minted from
+            // the batch on which the warm-up left takes no longer than minting them.
+            double left = rate == 0 ? Double.MAX_VALUE : (warmup - done + n) / rate;
+            if (measured == null && (next == null || left <= 1.5 * requests / mintedPerSecond)) {
+                measured = ahead(requests, audience, form);
+            }
             rate = phase(name + " warm-up (" + done + "/" + warmup + ")", url, bodies, n, authorization, pid)
                     .perSecond();
         }
@@ -179,7 +189,7 @@ public final class ServiceLoad {
                     + "than 300 s are refused and count as errors: lower the measured count", requests, rate,
                     requests / rate));
         }
-        return next;
+        return measured;
     }
 
     /** Every CI subject the benchmark's tokens carry (the claims repeat every 840 tokens). */
@@ -201,7 +211,9 @@ public final class ServiceLoad {
         return CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
             List<String> tokens = ci.mint(count, audience, TOKEN_LIFETIME, i -> GitHubClaims.forToken(first + i));
-            progress(String.format("  minted %d RS256 tokens in %.1f s", count, (System.nanoTime() - started) / 1e9));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            mintedPerSecond = count / seconds;
+            progress(String.format("  minted %d RS256 tokens in %.1f s", count, seconds));
             return tokens.stream().map(form).toList();
         }, ServiceLoad::daemon);
     }
