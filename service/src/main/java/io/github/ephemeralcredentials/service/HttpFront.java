@@ -198,10 +198,19 @@ final class HttpFront extends Handler.Abstract.NonBlocking {
                 + ")");
     }
 
-    /** A bug's answer: its type only, since a message could quote what the caller sent. */
+    /**
+     * A bug's answer, and its line on stderr for the operators: the type and where it was thrown, never its message,
+     * which could quote what the caller sent.
+     */
     private static Answer failed(RuntimeException e) {
+        StringBuilder where = new StringBuilder();
+        for (StackTraceElement frame : java.util.Arrays.copyOf(e.getStackTrace(), Math.min(8, e.getStackTrace().length))) {
+            where.append("\n    at ").append(frame);
+        }
+        System.err.println("ephemeral-credentials serve: a request failed inside the service with "
+                + e.getClass().getName() + " (message withheld)" + where);
         return Answer.error(500, "server_error", "the service failed to answer (" + e.getClass().getSimpleName()
-                + "); its operators can see the cause in its log");
+                + "); its operators can see where on its stderr");
     }
 
     private static void json(Response response, Callback callback, Answer answer) {

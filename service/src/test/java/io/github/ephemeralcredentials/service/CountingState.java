@@ -13,6 +13,8 @@ final class CountingState implements SharedState {
     final Set<String> used = ConcurrentHashMap.newKeySet();
     final Map<String, Integer> counts = new ConcurrentHashMap<>();
     volatile boolean down;
+    /** Makes what every call throws when set: a bug inside the service, not a store that is down. */
+    volatile java.util.function.Supplier<RuntimeException> bug;
 
     @Override
     public boolean firstUse(String key, Duration ttl) {
@@ -53,6 +55,9 @@ final class CountingState implements SharedState {
     }
 
     private void check() {
+        if (bug != null) {
+            throw bug.get();
+        }
         if (down) {
             throw new StateUnavailableException("the test store is down", null);
         }

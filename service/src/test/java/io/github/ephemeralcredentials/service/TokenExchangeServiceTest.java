@@ -129,6 +129,33 @@ class TokenExchangeServiceTest {
     }
 
     @Test
+    void aBugInsideTheServiceAnswers500WithItsTypeAndLogsWhereButNeverItsMessage() throws Exception {
+        String canary = "canary-bug-message-5d21";
+        state.bug = () -> new IllegalStateException("quoting the caller: " + canary);
+        java.io.PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            // internal-api (jwt) is answered on the selector once the issuer's keys are cached; deploy (aws) on the pool.
+            for (String profile : List.of("internal-api", "internal-api", "deploy")) {
+                Map<String, String> fields = new java.util.HashMap<>(exchange(ciToken("refs/heads/main")));
+                fields.put("audience", profile);
+                Response response = post("/token", fields);
+                assertThat(response.code()).as(profile).isEqualTo(500);
+                JsonNode answer = body(response);
+                assertThat(answer.path("error").asText()).isEqualTo("server_error");
+                assertThat(answer.path("error_description").asText()).contains("IllegalStateException")
+                        .doesNotContain(canary);
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        String logged = err.toString(StandardCharsets.UTF_8);
+        assertThat(logged).contains("java.lang.IllegalStateException (message withheld)").contains("CountingState")
+                .doesNotContain(canary);
+    }
+
+    @Test
     void anAllowedExchangeAnswersRfc8693WithTheWholeCredentialAndAuditsWithoutASecret() throws Exception {
         String token = ciToken("refs/heads/main");
         Response response = post("/token", exchange(token));
