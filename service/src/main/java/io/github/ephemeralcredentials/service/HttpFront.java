@@ -204,8 +204,9 @@ final class HttpFront extends Handler.Abstract.NonBlocking {
      */
     private static Answer failed(RuntimeException e) {
         StringBuilder where = new StringBuilder();
-        for (StackTraceElement frame : java.util.Arrays.copyOf(e.getStackTrace(), Math.min(8, e.getStackTrace().length))) {
-            where.append("\n    at ").append(frame);
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, frames.length); i++) {
+            where.append("\n    at ").append(frames[i]);
         }
         System.err.println("ephemeral-credentials serve: a request failed inside the service with "
                 + e.getClass().getName() + " (message withheld)" + where);

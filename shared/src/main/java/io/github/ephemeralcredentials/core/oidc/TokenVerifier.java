@@ -104,16 +104,8 @@ public final class TokenVerifier {
      * fresh. Refusals are the same, and the checks before the signature's run in the same order.
      */
     Optional<VerifiedClaims> verifyFromCache(SignedJWT jwt, Map<String, Object> payload) {
-        JWSHeader header = jwt.getHeader();
-        checkHeader(header);
-        Claims claims = new Claims(payload);
-        checkIssuer(claims);
-        Optional<JwksCache.Lookup> lookup = jwks.cached(issuer, header.getKeyID(), header.getAlgorithm());
-        if (lookup.isEmpty()) {
-            return Optional.empty();
-        }
-        checkSignature(jwt, header, header.getAlgorithm(), lookup.get());
-        return Optional.of(checked(claims));
+        checkHeader(jwt.getHeader());
+        return verified(jwt, payload, false);
     }
 
     private void checkHeader(JWSHeader header) {
@@ -138,18 +130,25 @@ public final class TokenVerifier {
     }
 
     private VerifiedClaims verified(SignedJWT jwt, Map<String, Object> payload) {
-        Claims claims = new Claims(payload);
-        checkIssuer(claims);
-        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        checkSignature(jwt, jwt.getHeader(), alg, jwks.lookup(issuer, jwt.getHeader().getKeyID(), alg));
-        return checked(claims);
+        return verified(jwt, payload, true).orElseThrow();
     }
 
-    /** The checks after the signature's. */
-    private VerifiedClaims checked(Claims claims) {
+    /** Empty only when {@code mayFetch} is false and the issuer's keys for this token are not cached and fresh. */
+    private Optional<VerifiedClaims> verified(SignedJWT jwt, Map<String, Object> payload, boolean mayFetch) {
+        Claims claims = new Claims(payload);
+        checkIssuer(claims);
+        JWSHeader header = jwt.getHeader();
+        JWSAlgorithm alg = header.getAlgorithm();
+        Optional<JwksCache.Lookup> lookup = mayFetch
+                ? Optional.of(jwks.lookup(issuer, header.getKeyID(), alg))
+                : jwks.cached(issuer, header.getKeyID(), alg);
+        if (lookup.isEmpty()) {
+            return Optional.empty();
+        }
+        checkSignature(jwt, header, alg, lookup.get());
         checkTimes(claims);
         checkAudience(claims);
-        return new VerifiedClaims(claims, "verified against the keys of " + issuer);
+        return Optional.of(new VerifiedClaims(claims, "verified against the keys of " + issuer));
     }
 
     static SignedJWT parse(String token) {
