@@ -216,20 +216,24 @@ final class HttpFront extends Handler.Abstract.NonBlocking {
 
     private static void json(Response response, Callback callback, Answer answer) {
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        String body;
+        byte[] body;
         try {
-            body = JSON.writeValueAsString(answer.body());
+            body = JSON.writeValueAsBytes(answer.body());
         } catch (JsonProcessingException e) {
-            body = "{\"error\":\"server_error\"}";
+            body = "{\"error\":\"server_error\"}".getBytes(StandardCharsets.UTF_8);
         }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.PRAGMA, "no-cache");
-        text(response, callback, answer.status(), "application/json", body);
+        send(response, callback, answer.status(), "application/json", body);
     }
 
     private static void text(Response response, Callback callback, int status, String type, String body) {
+        send(response, callback, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response response, Callback callback, int status, String type, byte[] body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type.contains("charset") ? type : type + ";charset=utf-8");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
@@ -16,6 +17,10 @@ import okhttp3.HttpUrl;
  * parameter, so an administrator can fix the file without reading our code.
  */
 public final class Parameters {
+
+    /** Compiled once: a service reads a profile's lists on every exchange. */
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final String provider;
     private final String what;
@@ -37,6 +42,9 @@ public final class Parameters {
 
     /** Refuses names this provider does not know, so a typo is an error instead of a silent default. */
     public Parameters onlyKnown(Set<String> known) {
+        if (known.containsAll(values.keySet())) {
+            return this;
+        }
         TreeSet<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(known);
         if (unknown.size() == 1) {
@@ -86,7 +94,7 @@ public final class Parameters {
             return List.of();
         }
         if (value instanceof String s) {
-            return List.of(s.trim().split("[,\\s]+")).stream().filter(p -> !p.isEmpty()).toList();
+            return Arrays.stream(LIST_SEPARATOR.split(s.trim())).filter(p -> !p.isEmpty()).toList();
         }
         if (value instanceof List<?> l) {
             for (Object item : l) {
@@ -109,7 +117,7 @@ public final class Parameters {
             return List.of();
         }
         if (value instanceof String s) {
-            return Arrays.stream(s.trim().split("\\s+")).filter(p -> !p.isEmpty()).toList();
+            return Arrays.stream(WHITESPACE.split(s.trim())).filter(p -> !p.isEmpty()).toList();
         }
         if (value instanceof List<?> l) {
             for (Object item : l) {

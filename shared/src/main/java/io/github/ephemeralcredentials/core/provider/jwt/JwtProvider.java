@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +39,9 @@ public final class JwtProvider implements CredentialProvider {
 
     public static final String ID = "jwt";
     public static final ProviderDescriptor DESCRIPTOR = JwtDescriptor.DESCRIPTOR;
+    /** Collected once: the service checks a profile's names against them on every exchange it signs. */
+    private static final Set<String> PARAMETER_NAMES = DESCRIPTOR.parameterNames();
+    private static final Set<String> SCOPE_NAMES = DESCRIPTOR.scopeNames();
     static final String ENV_VAR = "EPHEMERAL_CREDENTIALS_JWT";
 
     private final TokenIssuer signer;
@@ -62,8 +66,8 @@ public final class JwtProvider implements CredentialProvider {
 
     @Override
     public EphemeralCredential exchange(ExchangeRequest request) {
-        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(DESCRIPTOR.parameterNames());
-        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(DESCRIPTOR.scopeNames());
+        Parameters parameters = Parameters.of(ID, request.parameters()).onlyKnown(PARAMETER_NAMES);
+        Parameters scope = Parameters.scope(ID, request.scope()).onlyKnown(SCOPE_NAMES);
         if (signer == null) {
             throw new ProviderException(ID, Reason.INVALID_PARAMETERS, null, ID + ": only the token-exchange service "
                     + "(ephemeral-credentials serve) signs such tokens, with the keys its /jwks publishes; ask it for "
