@@ -3,7 +3,6 @@ package io.github.ephemeralcredentials.bench.load;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,18 +66,7 @@ final class LoadDriver {
             thread.join();
         }
         long nanos = System.nanoTime() - started;
-        Arrays.sort(latencies);
-        return new Run(count, nanos, millisAt(latencies, 0.5), millisAt(latencies, 0.99), millisAt(latencies, 0.999),
-                errors.get(), firstError.get());
-    }
-
-    /** Nearest rank. */
-    private static double millisAt(long[] sortedNanos, double q) {
-        if (sortedNanos.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(q * sortedNanos.length);
-        return sortedNanos[Math.max(0, Math.min(rank, sortedNanos.length) - 1)] / 1e6;
+        return new Run(count, nanos, LatencyHistogram.ofNanos(latencies), errors.get(), firstError.get());
     }
 
     /** @return null for a 200 with a token in it, else what went wrong (status and the start of the body) */

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>wrk runs for a time, not a count; the script ({@code wrk/exchange.lua}) stops each thread after its quota of
  * answers and prints a line, and this class ends the run with SIGINT (wrk's own way to stop early, after which it
- * prints its summary) once every thread has finished. Latency quantiles come from wrk's HdrHistogram, from the request
- * being written to its answer being read.
+ * prints its summary) once every thread has finished. Latencies are wrk's, from the request being written to its
+ * answer being read: the script prints wrk's histogram of them (a count per microsecond), so that runs can be merged.
  */
 final class WrkDriver {
 
@@ -94,10 +94,72 @@ final class WrkDriver {
                 "-d", "1h", "--timeout", "60s", "-s", script.toString(), url, "--", prefix, String.valueOf(quota),
                 authorization == null ? "" : authorization, String.valueOf(connections / threads));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Output output;
+        try {
+            output = read(process);
+        } finally {
+            if (!process.waitFor(NO_ANSWER_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        return output.run(process.exitValue());
+    }
+
+    /**
+     * What wrk printed: the script's {@code EC-RESULT} fields and {@code EC-LATENCY} histogram (null if either is
+     * missing), and every other line, for an error message.
+     */
+    private record Output(Map<String, String> result, LatencyHistogram latency, List<String> other) {
+
+        /** Latency quantiles that wrk's own figures and the histogram must agree on. */
+        private static final Map<String, Double> CHECKED = Map.of("p50_us", 0.5, "p99_us", 0.99, "p999_us", 0.999);
+
+        Run run(int exit) throws IOException {
+            if (!result.containsKey("requests") || latency == null) {
+                throw new IOException("wrk ended without its " + (latency == null ? "latency histogram" : "summary")
+                        + " (exit " + exit + "): " + String.join(" | ", other));
+            }
+            checkQuantiles();
+            int refused = number("bad");
+            int socketErrors = number("socket");
+            int dry = number("dry");
+            String firstError = refused > 0 ? refused + " answers with a status of 400 or more"
+                    : socketErrors > 0 ? socketErrors + " socket errors (connect, read, write or timeout)"
+                    : dry > 0 ? dry + " requests found no fresh token left (a bug in the quota arithmetic)"
+                    : null;
+            return new Run(number("requests"), Long.parseLong(result.get("duration_us")) * 1_000, latency,
+                    refused + socketErrors + dry, firstError);
+        }
+
+        /**
+         * The histogram's quantiles are read by wrk's own rule from wrk's own counts, so they must be wrk's to the
+         * microsecond: if they are not, the script's histogram is wrong, and so would every merged quantile be.
+         */
+        private void checkQuantiles() throws IOException {
+            if (latency.count() == 0) {
+                return;
+            }
+            for (Map.Entry<String, Double> quantile : CHECKED.entrySet()) {
+                long wrks = Long.parseLong(result.get(quantile.getKey()));
+                long histogram = Math.round(latency.millisAt(quantile.getValue()) * 1e3);
+                if (histogram != wrks) {
+                    throw new IOException("wrk's " + quantile.getKey() + " is " + wrks + " us, its histogram's "
+                            + histogram + " us");
+                }
+            }
+        }
+
+        private int number(String field) {
+            return Integer.parseInt(result.get(field));
+        }
+    }
+
+    /** Reads wrk's output to its end, stopping wrk once every thread has its quota. */
+    private Output read(Process process) throws IOException, InterruptedException {
         Map<String, String> result = new HashMap<>();
-        String firstError = null;
-        int done = 0;
+        LatencyHistogram latency = null;
         List<String> other = new ArrayList<>();
+        int done = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -111,34 +173,13 @@ final class WrkDriver {
                         String[] kv = field.split("=", 2);
                         result.put(kv[0], kv[1]);
                     }
+                } else if (line.startsWith("EC-LATENCY")) {
+                    latency = LatencyHistogram.parse(line.substring("EC-LATENCY".length()));
                 } else {
                     other.add(line);
                 }
             }
-        } finally {
-            if (!process.waitFor(NO_ANSWER_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
         }
-        if (!result.containsKey("requests")) {
-            throw new IOException("wrk ended without its summary (exit " + process.exitValue() + "): "
-                    + String.join(" | ", other));
-        }
-        int socketErrors = Integer.parseInt(result.get("socket"));
-        int dry = Integer.parseInt(result.get("dry"));
-        int errors = Integer.parseInt(result.get("bad")) + socketErrors + dry;
-        int refused = Integer.parseInt(result.get("bad"));
-        if (refused > 0) {
-            firstError = refused + " answers with a status of 400 or more";
-        }
-        if (firstError == null && socketErrors > 0) {
-            firstError = socketErrors + " socket errors (connect, read, write or timeout)";
-        }
-        if (firstError == null && dry > 0) {
-            firstError = dry + " requests found no fresh token left (a bug in the quota arithmetic)";
-        }
-        return new Run(Integer.parseInt(result.get("requests")), Long.parseLong(result.get("duration_us")) * 1_000,
-                Long.parseLong(result.get("p50_us")) / 1e3, Long.parseLong(result.get("p99_us")) / 1e3,
-                Long.parseLong(result.get("p999_us")) / 1e3, errors, firstError);
+        return new Output(result, latency, other);
     }
 }
