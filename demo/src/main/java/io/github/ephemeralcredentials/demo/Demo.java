@@ -106,8 +106,9 @@ public final class Demo {
                 Path config = Files.writeString(root.resolve("service.yaml"), resource("service.yaml", places));
                 Path serviceAudit = root.resolve("service-audit.jsonl");
                 try (OutputStream auditOut = Files.newOutputStream(serviceAudit);
+                     // A handful of exchanges: caps of 10,000 keep the replay table, allocated whole, under 1 MB.
                      TokenExchangeService service = TokenExchangeService.start(ServiceConfigReader.read(config),
-                             new MemoryState(clock), Map.of("DEPLOY_API_INTROSPECTION", secret)::get, auditOut,
+                             new MemoryState(clock, 10_000), Map.of("DEPLOY_API_INTROSPECTION", secret)::get, auditOut,
                              clock)) {
                     narration.opening("Ephemeral Credentials demo, all on loopback: a GitHub Actions runner and a "
                             + "Jenkins controller sign CI tokens, the token-exchange service at " + serviceUrl

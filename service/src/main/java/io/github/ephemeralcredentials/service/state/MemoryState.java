@@ -14,16 +14,16 @@ import java.util.PriorityQueue;
  *
  * <p>Memory stays bounded two ways. Expired entries are purged lazily, on the calling thread: rate-limit buckets and
  * revocable credentials at the start of every call that touches their table (they are also queued by expiry, so a purge
- * removes exactly the expired ones in O(log n) each), replay keys when their table is rebuilt. That needs no background
+ * removes exactly the expired ones in O(log n) each), replay keys a few slots at each insert. That needs no background
  * thread to start, stop or leak, and it is deterministic under a fake {@link Clock}. And each table has a hard cap on
  * unexpired entries: when it is full, a new key is refused with {@link StateUnavailableException} — forgetting a live
  * replay key to make room would let its token be exchanged twice.
  *
  * <p>Keys and buckets are kept as their SHA-256 (see {@link Keys#digest}), so an entry's size does not depend on what
- * the caller passed. Replay keys, one per exchange, sit in flat arrays ({@link ReplayKeys}, 24 bytes a slot, at most
- * the power of two at least twice the cap in slots, twice that while the table is rebuilt). Their default cap is a
- * 512th of the maximum heap in keys, at most {@value #MAX_DEFAULT_REPLAY_KEYS}: 262,144 with {@code -Xmx128m} (24 MB at
- * a rebuild's peak, some 730 exchanges a second sustained with five-minute tokens), 1,000,000 from 512 MB of heap (some
+ * the caller passed. Replay keys, one per exchange, sit in flat arrays ({@link ReplayKeys}, 24 bytes a slot, the
+ * power of two at least twice the cap in slots, allocated at the start). Their default cap is a 512th of the maximum
+ * heap in keys, at most {@value #MAX_DEFAULT_REPLAY_KEYS}: 262,144 with {@code -Xmx128m} (12 MB, some 730 exchanges a
+ * second sustained with five-minute tokens), 1,000,000 from 512 MB of heap (48 MB, some
  * 2,800 a second). A larger cap would run a small heap out of memory before the store could refuse with its clear
  * error. Rate-limit buckets and revocable credentials, a few per subject and one per revocable credential, are capped
  * at {@value #DEFAULT_MAX_ENTRIES} each, some 20 MB.

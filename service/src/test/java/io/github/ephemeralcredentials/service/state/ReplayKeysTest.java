@@ -13,7 +13,7 @@ class ReplayKeysTest {
     private static final String FULL = "full";
 
     @Test
-    void agreesWithAMapOfExpiriesThroughGrowthPurgesAndReuse() {
+    void agreesWithAMapOfExpiriesThroughSweepsAndReuse() {
         ReplayKeys table = new ReplayKeys(50_000);
         Map<String, Long> model = new HashMap<>();
         Random random = new Random(12);
@@ -38,26 +38,62 @@ class ReplayKeysTest {
     }
 
     @Test
-    void aBurstOfKeysIsForgottenOnceExpiredAndTheTableShrinksBack() {
-        ReplayKeys table = new ReplayKeys(1_000_000);
-        int small = table.slots();
+    void agreesWithAMapOfExpiriesInASmallTableWhereKeysExpireFastAndClustersWrapAround() {
+        // 2,048 slots, up to a few hundred keys live and as many expired: the sweep drops keys out of the middle of
+        // clusters, across the end of the arrays, and every other key must stay reachable.
+        ReplayKeys table = new ReplayKeys(1_000);
+        Map<String, Long> model = new HashMap<>();
+        Random random = new Random(7);
+        long now = 1;
+        for (int step = 0; step < 400_000; step++) {
+            now += random.nextInt(3);
+            String key = "k" + random.nextInt(3_000);
+            byte[] sha256 = Keys.sha256(key);
+            Long expiresAt = model.get(key);
+            boolean live = expiresAt != null && expiresAt > now;
+            if (random.nextInt(3) == 0) {
+                assertThat(table.live(sha256, now)).as("step %d, %s", step, key).isEqualTo(live);
+            } else {
+                long expiry = now + 1 + random.nextInt(400);
+                assertThat(table.addIfAbsent(sha256, now, expiry, FULL)).as("step %d, %s", step, key).isEqualTo(!live);
+                if (!live) {
+                    model.put(key, expiry);
+                }
+            }
+        }
+        assertThat(table.slots()).isEqualTo(2_048);
+    }
+
+    @Test
+    void aBurstOfKeysIsSweptOnceExpiredWithoutTheTableGrowing() {
+        ReplayKeys table = new ReplayKeys(250_000);
+        int slots = table.slots();
         for (int i = 0; i < 200_000; i++) {
             assertThat(table.addIfAbsent(Keys.sha256("burst:" + i), 0, 60_000, FULL)).isTrue();
         }
-        assertThat(table.slots()).as("sized for the burst, at most four slots a key").isBetween(200_000, 800_000);
-
-        // After the burst expired, a trickle of new keys rebuilds the table around what is live.
+        // After the burst expired, as many new keys again fit under the cap: each insert sweeps expired keys away.
         long later = 120_000;
-        for (int i = 0; i < 100; i++) {
-            table.addIfAbsent(Keys.sha256("later:" + i), later, later + 10_000_000, FULL);
+        for (int i = 0; i < 200_000; i++) {
+            assertThat(table.addIfAbsent(Keys.sha256("later:" + i), later, later + 10_000_000, FULL)).isTrue();
+            assertThat(table.size()).as("insert %d", i).isLessThan(250_000);
         }
-        for (int i = 0; i < 400_000 && table.slots() > small; i++) {
-            table.addIfAbsent(Keys.sha256("trickle:" + i), later, later + 1, FULL);
-            later += 2;
-        }
-        assertThat(table.slots()).as("back to its smallest size").isEqualTo(small);
+        assertThat(table.slots()).as("allocated once, at its full size").isEqualTo(slots).isEqualTo(1 << 19);
         assertThat(table.live(Keys.sha256("burst:7"), later)).isFalse();
-        assertThat(table.live(Keys.sha256("later:7"), later)).as("live keys survive every rebuild").isTrue();
+        assertThat(table.live(Keys.sha256("later:7"), later)).isTrue();
+    }
+
+    @Test
+    void aSteadyStreamBelowTheCapIsSweptAsItGoesWithoutEverScanningTheWholeTable() {
+        // One key a millisecond, each live for 5 s: 5,000 live at a time in 32,768 slots (a cap of 10,000 keys).
+        ReplayKeys table = new ReplayKeys(10_000);
+        int mostOccupied = 0;
+        for (long now = 1; now <= 200_000; now++) {
+            assertThat(table.addIfAbsent(Keys.sha256("stream:" + now), now, now + 5_000, FULL)).isTrue();
+            mostOccupied = Math.max(mostOccupied, table.size());
+        }
+        // Live keys plus those expired since the cursor last passed: at most 5,000 + 32,768 / 16.
+        assertThat(mostOccupied).isBetween(5_000, 5_000 + table.slots() / ReplayKeys.SWEPT_PER_INSERT)
+                .as("under the cap, so no insert needed a whole-table sweep").isLessThan(10_000);
     }
 
     @Test
