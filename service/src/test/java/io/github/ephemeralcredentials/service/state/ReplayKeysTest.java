@@ -14,27 +14,8 @@ class ReplayKeysTest {
 
     @Test
     void agreesWithAMapOfExpiriesThroughSweepsAndReuse() {
-        ReplayKeys table = new ReplayKeys(50_000);
-        Map<String, Long> model = new HashMap<>();
-        Random random = new Random(12);
-        long now = 1_000;
-        for (int step = 0; step < 300_000; step++) {
-            now += random.nextInt(3);
-            // 20,000 distinct keys, so that keys come back both live (replays) and expired (reused slots).
-            String key = "jti:" + random.nextInt(20_000);
-            byte[] sha256 = Keys.sha256(key);
-            Long expiresAt = model.get(key);
-            boolean live = expiresAt != null && expiresAt > now;
-            if (random.nextInt(4) == 0) {
-                assertThat(table.live(sha256, now)).as("step %d, %s", step, key).isEqualTo(live);
-            } else {
-                long expiry = now + 1 + random.nextInt(2_000);
-                assertThat(table.addIfAbsent(sha256, now, expiry, FULL)).as("step %d, %s", step, key).isEqualTo(!live);
-                if (!live) {
-                    model.put(key, expiry);
-                }
-            }
-        }
+        // 20,000 distinct keys, so that keys come back both live (replays) and expired (reused slots).
+        agreesWithAModel(new ReplayKeys(50_000), new Random(12), 300_000, 20_000, 2_000);
     }
 
     @Test
@@ -42,26 +23,30 @@ class ReplayKeysTest {
         // 2,048 slots, up to a few hundred keys live and as many expired: the sweep drops keys out of the middle of
         // clusters, across the end of the arrays, and every other key must stay reachable.
         ReplayKeys table = new ReplayKeys(1_000);
+        agreesWithAModel(table, new Random(7), 400_000, 3_000, 400);
+        assertThat(table.slots()).isEqualTo(2_048);
+    }
+
+    /** A random mix of lookups (one in four) and inserts, each answered as a map of expiries would answer it. */
+    private static void agreesWithAModel(ReplayKeys table, Random random, int steps, int keys, int longestLife) {
         Map<String, Long> model = new HashMap<>();
-        Random random = new Random(7);
-        long now = 1;
-        for (int step = 0; step < 400_000; step++) {
+        long now = 1_000;
+        for (int step = 0; step < steps; step++) {
             now += random.nextInt(3);
-            String key = "k" + random.nextInt(3_000);
+            String key = "jti:" + random.nextInt(keys);
             byte[] sha256 = Keys.sha256(key);
             Long expiresAt = model.get(key);
             boolean live = expiresAt != null && expiresAt > now;
-            if (random.nextInt(3) == 0) {
+            if (random.nextInt(4) == 0) {
                 assertThat(table.live(sha256, now)).as("step %d, %s", step, key).isEqualTo(live);
             } else {
-                long expiry = now + 1 + random.nextInt(400);
+                long expiry = now + 1 + random.nextInt(longestLife);
                 assertThat(table.addIfAbsent(sha256, now, expiry, FULL)).as("step %d, %s", step, key).isEqualTo(!live);
                 if (!live) {
                     model.put(key, expiry);
                 }
             }
         }
-        assertThat(table.slots()).isEqualTo(2_048);
     }
 
     @Test
