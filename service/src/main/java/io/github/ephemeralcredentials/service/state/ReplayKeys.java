@@ -140,8 +140,8 @@ final class ReplayKeys {
     }
 
     /** Looks at {@code slots} slots from the cursor, dropping the expired keys; a slot refilled by a drop is looked at again. */
-    private void sweep(long now, int slots) {
-        for (int looked = 0; looked < slots; looked++) {
+    private void sweep(long now, long slots) {
+        for (long looked = 0; looked < slots; looked++) {
             long e = expiry[cursor];
             if (e != EMPTY && e <= now) {
                 remove(cursor);
@@ -154,7 +154,7 @@ final class ReplayKeys {
     /** Drops every expired key, and learns when the earliest live one expires. */
     private void sweepAll(long now) {
         // Two passes of the table at most: a drop refills its slot, which the loop looks at again.
-        sweep(now, 2 * expiry.length);
+        sweep(now, 2L * expiry.length);
         earliestExpiry = Long.MAX_VALUE;
         for (long e : expiry) {
             if (e != EMPTY) {
